@@ -1,0 +1,78 @@
+# Set-up, run, test and benchmark Pishraft. `make run` and `make test` do all of the set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app tracker
+VENDOR := tracker/static/vendor
+CATALOGS := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
+APT_PACKAGES := chromium poppler-utils
+
+.PHONY: setup run test bench system-deps postgres translations-extract clean
+
+setup: $(VENV)/.installed $(VENDOR)/.copied $(CATALOGS:.po=.mo)
+
+$(VENV)/.installed: requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Static assets come from the npm registry (pinned in package-lock.json) and are never committed.
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)/fonts
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2 \
+	   node_modules/vazirmatn/fonts/webfonts/Vazirmatn-Medium.woff2 \
+	   node_modules/vazirmatn/fonts/webfonts/Vazirmatn-Bold.woff2 $(VENDOR)/fonts/
+	cp node_modules/vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf \
+	   node_modules/vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf $(VENDOR)/fonts/
+	cp node_modules/vazirmatn/OFL.txt $(VENDOR)/fonts/
+	touch $@
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy --statistics -i $< -o $@
+
+translations-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
+
+run: setup
+	TRACKER_DEMO=$${TRACKER_DEMO:-1} $(FLASK) db upgrade
+	TRACKER_DEMO=$${TRACKER_DEMO:-1} $(FLASK) demo load
+	TRACKER_DEMO=$${TRACKER_DEMO:-1} $(FLASK) run --host 127.0.0.1 --port 5000
+
+# Browser tests need Debian's chromium, PDF checks need poppler-utils: installed when we are root.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "Missing system packages:$$missing. Install them with: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+# Start a PostgreSQL that is installed but stopped; the test suite decides whether to skip or fail.
+postgres:
+	@if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  if [ "$$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then \
+	    for v in $$(ls /etc/postgresql); do pg_ctlcluster --skip-systemctl-redirect $$v main start || true; done; \
+	    for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	  fi; \
+	fi
+
+test: setup system-deps postgres
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENDOR) node_modules tests/artifacts

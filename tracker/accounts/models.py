@@ -1,0 +1,56 @@
+"""Users and their roles."""
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime
+from sqlmodel import Field, SQLModel
+
+from tracker.core.db import string_enum
+
+
+class Role(StrEnum):
+    """What a user may do; the settled roles of DESIGN.md."""
+
+    admin = "admin"
+    director = "director"
+    budget_officer = "budget_officer"
+    staff = "staff"
+    viewer = "viewer"
+
+
+class User(UserMixin, SQLModel, table=True):
+    """A person who logs in; scoped to a province (or one county) unless an admin."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, unique=True)
+    full_name: str = Field(default="", max_length=160)
+    email: str = Field(default="", max_length=254)
+    password_hash: str = Field(max_length=256)
+    role: Role = Field(sa_type=string_enum(Role))
+    province_id: int | None = Field(default=None, foreign_key="provinces.id", index=True)
+    county_id: int | None = Field(default=None, foreign_key="counties.id")
+    active: bool = True
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC), sa_type=DateTime(timezone=True))
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    def covers(self, province_id: int | None, county_id: int | None = None) -> bool:
+        """Whether a record in this province (and county) is within the user's scope."""
+        if self.is_admin:
+            return True
+        if province_id != self.province_id:
+            return False
+        return self.county_id is None or county_id is None or county_id == self.county_id
+
+    def may_edit_projects(self) -> bool:
+        """Whether the role may create and edit projects, facilities, agencies and partners."""
+        return self.role in {Role.admin, Role.director, Role.staff}

@@ -1,0 +1,75 @@
+"""The audit trail: one event per create, edit and delete, with before and after."""
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime
+from sqlmodel import Field, Session, SQLModel
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed what, when, and the values before and after."""
+
+    __tablename__ = "audit_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True), index=True)
+    actor_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    action: str = Field(max_length=16)
+    entity: str = Field(max_length=40)
+    entity_id: int
+    project_id: int | None = Field(default=None, foreign_key="projects.id", index=True)
+    summary: str = Field(default="", max_length=300)
+    before: dict | None = Field(default=None, sa_column=Column(JSON))
+    after: dict | None = Field(default=None, sa_column=Column(JSON))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def snapshot(record: SQLModel, exclude: tuple[str, ...] = ("search_text", "password_hash")) -> dict:
+    """The record's column values as JSON-ready data."""
+    return {
+        key: _plain(value)
+        for key, value in record.model_dump().items()
+        if key not in exclude
+    }
+
+
+def record_change(
+    session: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    record: SQLModel,
+    before: dict | None,
+    project_id: int | None = None,
+    summary: str = "",
+) -> AuditEvent:
+    """Append an audit event for a record just created, edited or deleted."""
+    after = None if action == "delete" else snapshot(record)
+    if action == "update" and before is not None and after is not None:
+        changed = {k for k in after if before.get(k) != after.get(k)}
+        before = {k: before[k] for k in changed if k in before}
+        after = {k: after[k] for k in changed}
+    event = AuditEvent(
+        actor_id=actor_id,
+        action=action,
+        entity=record.__tablename__,
+        entity_id=record.id,
+        project_id=project_id,
+        summary=summary[:300],
+        before=before,
+        after=after,
+    )
+    session.add(event)
+    return event

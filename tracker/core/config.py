@@ -1,0 +1,63 @@
+"""Settings from TRACKER_* environment variables, with overrides for tests."""
+import os
+import secrets
+from pathlib import Path
+
+
+def database_url(url: str) -> str:
+    """Map a plain postgresql:// URL to the installed psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """The secret key from the environment, else one generated once into instance/."""
+    if key := os.environ.get("TRACKER_SECRET_KEY"):
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_settings(instance_path: Path) -> dict:
+    """Read every setting the app knows from the environment."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    default_db = f"sqlite:///{instance_path / 'pishraft.sqlite3'}"
+    secure = _flag("TRACKER_SECURE_COOKIES")
+    return {
+        "DATABASE_URL": database_url(os.environ.get("TRACKER_DATABASE_URL", default_db)),
+        "SECRET_KEY": _secret_key(instance_path),
+        "BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
+        "UPLOAD_DIR": os.environ.get("TRACKER_UPLOAD_DIR", str(instance_path / "uploads")),
+        "MAX_PHOTO_MB": int(os.environ.get("TRACKER_MAX_PHOTO_MB", "20")),
+        "DEMO": _flag("TRACKER_DEMO"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "RATELIMIT_STORAGE_URI": os.environ.get("TRACKER_RATELIMIT_STORAGE", "memory://"),
+        "LOGIN_RATE_LIMIT": os.environ.get("TRACKER_LOGIN_RATE_LIMIT", "10 per minute"),
+        "SMTP_HOST": os.environ.get("TRACKER_SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("TRACKER_SMTP_PORT", "25")),
+        "SMTP_USER": os.environ.get("TRACKER_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("TRACKER_SMTP_PASSWORD", ""),
+        "SMTP_TLS": _flag("TRACKER_SMTP_TLS"),
+        "MAIL_FROM": os.environ.get("TRACKER_MAIL_FROM", "pishraft@example.org"),
+        "BABEL_DEFAULT_LOCALE": "fa",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Tehran",
+        "LANGUAGES": ("fa", "en"),
+        "PAGE_SIZE": 25,
+    }

@@ -1,0 +1,81 @@
+"""One engine per process, one session per request, committed once at its end."""
+import sqlite3
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from tracker.core.persian import persian_collate
+
+# The name of the Persian collation on both databases: a migration creates it on PostgreSQL (ICU),
+# and every SQLite connection registers it in Python.
+PERSIAN = "persian"
+
+
+def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record) -> None:
+    dbapi_connection.create_collation(PERSIAN, persian_collate)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create an engine with the per-connection settings each database needs."""
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite)
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    """Attach the engine and the per-request session lifecycle to the app."""
+    engine = make_engine(app.config["DATABASE_URL"], pool_pre_ping=True)
+    app.extensions["engine"] = engine
+    app.extensions["session_factory"] = sessionmaker(engine, class_=Session, expire_on_commit=False)
+
+    @app.after_request
+    def finish_session(response):
+        session = g.pop("db_session", None)
+        if session is not None:
+            try:
+                if response.status_code < 400:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                session.close()
+        return response
+
+    @app.teardown_request
+    def discard_session(_exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()
+
+
+def get_session() -> Session:
+    """The request's session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["session_factory"]()
+    return g.db_session
+
+
+def metadata():
+    """The metadata of every table, with each area's models imported."""
+    from sqlmodel import SQLModel
+
+    import tracker.accounts.models  # noqa: F401
+    import tracker.core.audit  # noqa: F401
+    import tracker.projects.models  # noqa: F401
+
+    return SQLModel.metadata
+
+
+def string_enum(enum_class) -> SAEnum:
+    """A column type that stores an enum's values as plain strings (no PostgreSQL ENUM type to migrate)."""
+    return SAEnum(enum_class, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])

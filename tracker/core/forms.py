@@ -1,0 +1,118 @@
+"""Form fields that read Persian input: Jalali dates and numbers in either digit set."""
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from tracker.core.i18n import current_language
+from tracker.core.jalali import JalaliDateError, jalali_input_value, parse_jalali_date
+from tracker.core.persian import to_latin_digits
+
+
+def required():
+    """The validator for a field that must be filled in, with a Persian-ready message."""
+    return DataRequired(message=_l("This field is required."))
+
+
+def max_length(limit: int):
+    """The validator for a text field's longest allowed value."""
+    return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
+
+
+class JalaliDateField(StringField):
+    """A date typed in Jalali (Persian or Latin digits, / or -), held as a Gregorian date."""
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if self.raw:
+            try:
+                self.data = parse_jalali_date(self.raw)
+            except JalaliDateError as error:
+                raise ValueError(str(error.message)) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return jalali_input_value(self.data, locale=current_language())
+
+
+class _LocalizedNumberField(StringField):
+    """A number typed with Persian or Latin digits."""
+
+    convert = int
+    message = _l("Enter a whole number.")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = to_latin_digits(valuelist[0] if valuelist else "").strip().replace("٬", "").replace(",", "")
+        text = text.rstrip("%٪").strip()
+        if text:
+            try:
+                self.data = self.convert(text)
+            except ValueError:
+                raise ValueError(str(self.message)) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
+class IntegerInput(_LocalizedNumberField):
+    """A whole number in either digit set."""
+
+
+class DecimalInput(_LocalizedNumberField):
+    """A decimal number in either digit set."""
+
+    convert = float
+    message = _l("Enter a number.")
+
+
+class ChoiceField(SelectField):
+    """A select whose empty first option means 'none chosen'."""
+
+    def __init__(self, label=None, validators=None, coerce=str, empty_label=None, **kwargs):
+        super().__init__(label, validators, coerce=_or_none(coerce), validate_choice=False, **kwargs)
+        self.empty_label = empty_label
+
+    def iter_choices(self):
+        if self.empty_label is not None:
+            yield ("", str(self.empty_label), self.data is None, {})
+        yield from super().iter_choices()
+
+    def pre_validate(self, form):
+        if self.data is not None and self.data not in {value for value, _label in self._choice_pairs()}:
+            raise ValueError(str(_l("Choose one of the listed options.")))
+
+    def _choice_pairs(self):
+        return [(self.coerce(value), label) for value, label in (self.choices or [])]
+
+
+def _or_none(coerce):
+    def convert(value):
+        if value in (None, ""):
+            return None
+        return coerce(value)
+    return convert
+
+
+
+def show_errors(form, errors: dict) -> None:
+    """Put a service's rule failures next to the form's fields."""
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        target = field.errors if field is not None else form.form_errors
+        if isinstance(target, tuple):
+            target = field.errors = list(target)
+        target.append(str(message))
+
+
+def field_errors(form) -> tuple[str, list[str]]:
+    """The name and errors of the one field an htmx inline check asked about."""
+    from flask import request
+
+    name = request.headers.get("HX-Trigger-Name", "")
+    form.validate()
+    field = getattr(form, name, None)
+    return name, list(field.errors) if field is not None else []

@@ -1,0 +1,71 @@
+"""Wiring of the web app: extensions, blueprints, error pages, CLI and /healthz."""
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+
+from tracker.core.db import get_session
+from tracker.core.errors import Forbidden, NotFound
+from tracker.core.security import csrf, limiter, login_manager
+
+
+def _load_user(user_id: str):
+    from tracker.accounts.queries import get_user
+
+    return get_user(get_session(), int(user_id)) if user_id.isdigit() else None
+
+
+def _error_page(status: int, message: str):
+    template = "_error.html" if request.headers.get("HX-Request") == "true" else "error.html"
+    return render_template(template, status=status, message=message), status
+
+
+def healthz():
+    """Whether the app and its database answer."""
+    try:
+        get_session().execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "down"
+        return jsonify(status="error", database="down"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def init_app(app: Flask) -> None:
+    """Register extensions, blueprints, error handlers and commands."""
+    from tracker.accounts.cli import users_cli
+    from tracker.accounts.routes import bp as accounts_bp
+    from tracker.core.cli import db_cli
+    from tracker.demo.cli import demo_cli
+    from tracker.projects.routes import agencies_bp, facilities_bp
+    from tracker.projects.routes import bp as projects_bp
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(projects_bp, url_prefix="/projects")
+    app.register_blueprint(facilities_bp, url_prefix="/facilities")
+    app.register_blueprint(agencies_bp, url_prefix="/agencies")
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/", "home", lambda: redirect(url_for("projects.index")))
+    for group in (db_cli, demo_cli, users_cli):
+        app.cli.add_command(group)
+
+    app.register_error_handler(NotFound, lambda _e: _error_page(404, _("This page does not exist.")))
+    app.register_error_handler(404, lambda _e: _error_page(404, _("This page does not exist.")))
+    app.register_error_handler(Forbidden, lambda _e: _error_page(403, _("You may not do this.")))
+    app.register_error_handler(403, lambda _e: _error_page(403, _("You may not do this.")))
+    app.register_error_handler(
+        CSRFError, lambda _e: _error_page(400, _("The form has expired. Reload the page and try again."))
+    )
+    app.register_error_handler(
+        429, lambda _e: _error_page(429, _("Too many attempts. Wait a minute and try again."))
+    )
+
+    @app.context_processor
+    def inject_user():
+        return {"user": current_user}

@@ -1,0 +1,318 @@
+"""Reads of the projects area, always within what the user may see."""
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, exists, func, or_
+from sqlmodel import Session, col, select
+
+from tracker.accounts.models import User
+from tracker.core.audit import AuditEvent
+from tracker.core.db import PERSIAN
+from tracker.core.errors import NotFound
+from tracker.core.persian import normalize_search, search_terms
+from tracker.projects.models import (
+    Agency,
+    Constituency,
+    County,
+    Facility,
+    Partner,
+    Project,
+    ProjectStatus,
+    Province,
+)
+
+
+def find_province(session: Session, name: str) -> Province | None:
+    """The province with this Persian or English name (or code), typed any usual way."""
+    wanted = normalize_search(name)
+    for province in session.exec(select(Province)).all():
+        if wanted in {normalize_search(province.name_fa), normalize_search(province.name_en), province.code}:
+            return province
+    return None
+
+
+def find_county(session: Session, province_id: int, name: str) -> County | None:
+    """The county of a province with this Persian or English name."""
+    wanted = normalize_search(name)
+    for county in session.exec(select(County).where(County.province_id == province_id)).all():
+        if wanted in {normalize_search(county.name_fa), normalize_search(county.name_en)}:
+            return county
+    return None
+
+
+def provinces(session: Session, user: User) -> list[Province]:
+    """The provinces the user may see, in Persian order."""
+    query = select(Province).order_by(col(Province.name_fa).collate(PERSIAN))
+    if not user.is_admin:
+        query = query.where(Province.id == user.province_id)
+    return list(session.exec(query).all())
+
+
+def counties(session: Session, user: User, province_id: int | None = None) -> list[County]:
+    """The counties the user may see, optionally of one province."""
+    query = select(County).order_by(col(County.name_fa).collate(PERSIAN))
+    if not user.is_admin:
+        query = query.where(County.province_id == user.province_id)
+        if user.county_id:
+            query = query.where(County.id == user.county_id)
+    if province_id:
+        query = query.where(County.province_id == province_id)
+    return list(session.exec(query).all())
+
+
+def _agency_scope(user: User) -> ColumnElement[bool]:
+    if user.is_admin:
+        return Agency.id.is_not(None)
+    return or_(Agency.province_id.is_(None), Agency.province_id == user.province_id)
+
+
+def agencies(session: Session, user: User) -> list[Agency]:
+    """National agencies and those of the user's province."""
+    query = select(Agency).where(_agency_scope(user)).order_by(col(Agency.name).collate(PERSIAN))
+    return list(session.exec(query).all())
+
+
+def get_agency(session: Session, user: User, agency_id: int) -> Agency:
+    """An agency the user may see, else NotFound."""
+    agency = session.get(Agency, agency_id)
+    if agency is None or not (agency.province_id is None or user.covers(agency.province_id)):
+        raise NotFound
+    return agency
+
+
+def agency_by_name(session: Session, name: str) -> Agency | None:
+    """The agency whose name reads the same as this one, however it was typed."""
+    wanted = normalize_search(name)
+    # Agencies number in the hundreds: comparing normalised names in Python is simple and cheap.
+    return next((a for a in session.exec(select(Agency)).all() if normalize_search(a.name) == wanted), None)
+
+
+@dataclass(frozen=True)
+class FacilityRow:
+    """A facility with its place names, for lists and choices."""
+
+    facility: Facility
+    county_name: str
+    province_name: str
+
+
+def facilities(session: Session, user: User) -> list[FacilityRow]:
+    """The facilities in the user's scope, with county and province names."""
+    query = (
+        select(Facility, County.name_fa, Province.name_fa)
+        .join(County, County.id == Facility.county_id)
+        .join(Province, Province.id == County.province_id)
+        .order_by(col(Province.name_fa).collate(PERSIAN), col(Facility.name).collate(PERSIAN))
+    )
+    if not user.is_admin:
+        query = query.where(County.province_id == user.province_id)
+        if user.county_id:
+            query = query.where(County.id == user.county_id)
+    return [FacilityRow(*row) for row in session.exec(query).all()]
+
+
+def get_facility(session: Session, user: User, facility_id: int) -> Facility:
+    """A facility the user may see, else NotFound."""
+    facility = session.get(Facility, facility_id)
+    if facility is None:
+        raise NotFound
+    county = session.get(County, facility.county_id)
+    if not user.covers(county.province_id, county.id):
+        raise NotFound
+    return facility
+
+
+def facility_by_name(session: Session, county_id: int, name: str) -> Facility | None:
+    """The facility of a county whose name reads the same as this one."""
+    wanted = normalize_search(name)
+    same_county = session.exec(select(Facility).where(Facility.county_id == county_id)).all()
+    return next((f for f in same_county if normalize_search(f.name) == wanted), None)
+
+
+def get_county(session: Session, county_id: int) -> County | None:
+    """A county by id."""
+    return session.get(County, county_id)
+
+
+def _project_scope(user: User) -> list[ColumnElement[bool]]:
+    if user.is_admin:
+        return []
+    clauses = [Project.province_id == user.province_id]
+    if user.county_id:
+        clauses.append(Project.county_id == user.county_id)
+    return clauses
+
+
+@dataclass
+class ProjectFilters:
+    """What the project list is narrowed to."""
+
+    q: str = ""
+    province_id: int | None = None
+    county_id: int | None = None
+    status: ProjectStatus | None = None
+    agency_id: int | None = None
+    page: int = 1
+
+    def as_args(self, **changes) -> dict:
+        """The query-string arguments that reproduce these filters."""
+        values = {
+            "q": self.q, "province": self.province_id, "county": self.county_id,
+            "status": self.status.value if self.status else None, "agency": self.agency_id,
+            "page": self.page,
+        } | changes
+        return {key: value for key, value in values.items() if value not in (None, "", 1)}
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """One line of the project list."""
+
+    id: int
+    slug: str
+    name: str
+    status: ProjectStatus
+    physical_progress: int | None
+    target_date: object
+    is_sample: bool
+    facility_name: str
+    county_name: str
+    province_name: str
+
+
+@dataclass
+class ProjectPage:
+    """A page of the project list and where it stands in the whole."""
+
+    rows: list[ProjectRow]
+    total: int
+    page: int
+    page_size: int
+    pages: int = field(init=False)
+
+    def __post_init__(self):
+        self.pages = max(1, math.ceil(self.total / self.page_size))
+
+
+def search_projects(session: Session, user: User, filters: ProjectFilters, page_size: int) -> ProjectPage:
+    """The user's projects matching the filters, one page of them, newest change first."""
+    clauses = _project_scope(user)
+    for term in search_terms(filters.q):
+        clauses.append(col(Project.search_text).contains(term, autoescape=True))
+    if filters.province_id:
+        clauses.append(Project.province_id == filters.province_id)
+    if filters.county_id:
+        clauses.append(Project.county_id == filters.county_id)
+    if filters.status:
+        clauses.append(Project.status == filters.status)
+    if filters.agency_id:
+        clauses.append(
+            exists().where(Partner.project_id == Project.id, Partner.agency_id == filters.agency_id)
+        )
+    total = session.exec(select(func.count()).select_from(Project).where(*clauses)).one()
+    pages = max(1, math.ceil(total / page_size))
+    page = min(max(1, filters.page), pages)
+    query = (
+        select(
+            Project.id, Project.slug, Project.name, Project.status, Project.physical_progress,
+            Project.target_date, Project.is_sample, Facility.name, County.name_fa, Province.name_fa,
+        )
+        .join(Facility, Facility.id == Project.facility_id)
+        .join(County, County.id == Project.county_id)
+        .join(Province, Province.id == Project.province_id)
+        .where(*clauses)
+        .order_by(col(Project.updated_at).desc(), col(Project.id).desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    rows = [ProjectRow(*row) for row in session.exec(query).all()]
+    return ProjectPage(rows=rows, total=total, page=page, page_size=page_size)
+
+
+def get_project(session: Session, user: User, ref: str | int) -> Project:
+    """A project by id or slug that the user may see; NotFound otherwise, even if it exists."""
+    ref = str(ref).strip()
+    if ref.isdigit():
+        project = session.get(Project, int(ref))
+    else:
+        project = session.exec(select(Project).where(Project.slug == ref)).first()
+    if project is None or not user.covers(project.province_id, project.county_id):
+        raise NotFound
+    return project
+
+
+def project_by_name(session: Session, name: str) -> Project | None:
+    """The project whose name reads the same as this one, however it was typed."""
+    wanted = normalize_search(name)
+    candidates = session.exec(select(Project).where(col(Project.search_text).contains(wanted))).all()
+    return next((p for p in candidates if normalize_search(p.name) == wanted), None)
+
+
+def slug_taken(session: Session, slug: str) -> bool:
+    """Whether a project already uses this slug."""
+    return session.exec(select(Project.id).where(Project.slug == slug)).first() is not None
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """A partner of a project with its agency's name."""
+
+    partner: Partner
+    agency_name: str
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One audit event on a project, with who made it."""
+
+    event: AuditEvent
+    actor_name: str
+
+
+@dataclass(frozen=True)
+class ProjectDetail:
+    """Everything the project page shows."""
+
+    project: Project
+    facility: Facility
+    county: County
+    province: Province
+    constituency: Constituency | None
+    partners: list[PartnerRow]
+    activity: list[ActivityRow]
+
+
+def project_detail(session: Session, project: Project, activity_limit: int = 50) -> ProjectDetail:
+    """The project with its place, partners and latest activity."""
+    facility = session.get(Facility, project.facility_id)
+    county = session.get(County, project.county_id)
+    province = session.get(Province, project.province_id)
+    constituency = session.get(Constituency, county.constituency_id) if county.constituency_id else None
+    partners = [
+        PartnerRow(partner, name)
+        for partner, name in session.exec(
+            select(Partner, Agency.name)
+            .join(Agency, Agency.id == Partner.agency_id)
+            .where(Partner.project_id == project.id)
+            .order_by(col(Partner.id))
+        ).all()
+    ]
+    activity = [
+        ActivityRow(event, actor_name or username or "")
+        for event, actor_name, username in session.exec(
+            select(AuditEvent, User.full_name, User.username)
+            .outerjoin(User, User.id == AuditEvent.actor_id)
+            .where(AuditEvent.project_id == project.id)
+            .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+            .limit(activity_limit)
+        ).all()
+    ]
+    return ProjectDetail(project, facility, county, province, constituency, partners, activity)
+
+
+def get_partner(session: Session, project: Project, partner_id: int) -> Partner:
+    """A partner of this project, else NotFound."""
+    partner = session.get(Partner, partner_id)
+    if partner is None or partner.project_id != project.id:
+        raise NotFound
+    return partner

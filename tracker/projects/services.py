@@ -1,0 +1,319 @@
+"""Writes of the projects area: every change checked against the actor's role and province, and audited."""
+import re
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from tracker.accounts.models import User
+from tracker.core.audit import record_change, snapshot
+from tracker.core.errors import Forbidden, InvalidInput, NotFound
+from tracker.core.persian import normalize_search
+from tracker.projects import queries
+from tracker.projects.models import (
+    Agency,
+    AgencyKind,
+    CommitmentState,
+    Constituency,
+    County,
+    Facility,
+    FacilityKind,
+    Partner,
+    PartnerRole,
+    Project,
+    ProjectStatus,
+    Province,
+    Strategy,
+)
+
+
+def _require_edit(actor: User, province_id: int | None, county_id: int | None = None) -> None:
+    """Refuse a record outside the actor's scope (404) or a role that may not edit (403)."""
+    if province_id is not None and not actor.covers(province_id, county_id):
+        raise NotFound
+    if not actor.may_edit_projects():
+        raise Forbidden
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    """The fields of a project a user edits."""
+
+    name: str
+    facility_id: int
+    status: ProjectStatus = ProjectStatus.planned
+    start_date: date | None = None
+    target_date: date | None = None
+    physical_progress: int | None = None
+    agreement: str = ""
+    strategy: Strategy | None = None
+    description: str = ""
+    is_sample: bool = False
+
+
+def _slugify(name: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", normalize_search(name)).strip("-")
+    return slug[:200] or "project"
+
+
+def _unique_slug(session: Session, name: str) -> str:
+    base = slug = _slugify(name)
+    number = 2
+    while queries.slug_taken(session, slug):
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def _search_text(session: Session, project: Project, facility: Facility) -> str:
+    county = session.get(County, facility.county_id)
+    province = session.get(Province, county.province_id)
+    parts = [project.name, facility.name, county.name_fa, county.name_en, province.name_fa, province.name_en]
+    return normalize_search(" ".join(parts))[:2000]
+
+
+def _check_project(session: Session, actor: User, data: ProjectData, project_id: int | None) -> Facility:
+    errors = {}
+    name = data.name.strip()
+    same_name = queries.project_by_name(session, name)
+    if same_name is not None and same_name.id != project_id:
+        errors["name"] = _l("A project with this name already exists.")
+    if data.physical_progress is not None and not 0 <= data.physical_progress <= 100:
+        errors["physical_progress"] = _l("Physical progress must be between 0 and 100 percent.")
+    if data.start_date and data.target_date and data.target_date < data.start_date:
+        errors["target_date"] = _l("The target date cannot be before the start date.")
+    try:
+        facility = queries.get_facility(session, actor, data.facility_id)
+    except NotFound:
+        errors["facility_id"] = _l("Choose a facility in your province.")
+        facility = None
+    if errors:
+        raise InvalidInput(errors)
+    return facility
+
+
+def create_project(session: Session, *, actor: User, data: ProjectData) -> Project:
+    """Create a project on a facility the actor may edit."""
+    _require_edit(actor, None)
+    facility = _check_project(session, actor, data, None)
+    county = session.get(County, facility.county_id)
+    _require_edit(actor, county.province_id, county.id)
+    project = Project(
+        **asdict(data) | {"name": data.name.strip()},
+        slug=_unique_slug(session, data.name),
+        county_id=county.id,
+        province_id=county.province_id,
+    )
+    project.search_text = _search_text(session, project, facility)
+    session.add(project)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="create", record=project, before=None,
+                  project_id=project.id, summary=project.name)
+    return project
+
+
+def update_project(session: Session, *, actor: User, project: Project, data: ProjectData) -> Project:
+    """Change a project's fields; its slug stays, so links to it keep working."""
+    _require_edit(actor, project.province_id, project.county_id)
+    facility = _check_project(session, actor, data, project.id)
+    county = session.get(County, facility.county_id)
+    before = snapshot(project)
+    for key, value in asdict(data).items():
+        setattr(project, key, value.strip() if isinstance(value, str) else value)
+    project.county_id, project.province_id = county.id, county.province_id
+    project.search_text = _search_text(session, project, facility)
+    project.updated_at = datetime.now(UTC)
+    session.add(project)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="update", record=project, before=before,
+                  project_id=project.id, summary=project.name)
+    return project
+
+
+@dataclass(frozen=True)
+class FacilityData:
+    """The fields of a facility a user edits."""
+
+    name: str
+    kind: FacilityKind
+    county_id: int
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def _check_facility(session: Session, actor: User, data: FacilityData, facility_id: int | None) -> County:
+    county = queries.get_county(session, data.county_id)
+    if county is None or not actor.covers(county.province_id, county.id):
+        raise InvalidInput({"county_id": _l("Choose a county in your province.")})
+    same = queries.facility_by_name(session, county.id, data.name)
+    if same is not None and same.id != facility_id:
+        raise InvalidInput({"name": _l("This county already has a facility with this name.")})
+    return county
+
+
+def create_facility(session: Session, *, actor: User, data: FacilityData) -> Facility:
+    """Create a facility in a county the actor may edit."""
+    _require_edit(actor, None)
+    county = _check_facility(session, actor, data, None)
+    _require_edit(actor, county.province_id, county.id)
+    facility = Facility(**asdict(data) | {"name": data.name.strip()})
+    session.add(facility)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="create", record=facility, before=None,
+                  summary=facility.name)
+    return facility
+
+
+def update_facility(session: Session, *, actor: User, facility: Facility, data: FacilityData) -> Facility:
+    """Change a facility, and the search text of its projects with it."""
+    old_county = session.get(County, facility.county_id)
+    _require_edit(actor, old_county.province_id, old_county.id)
+    county = _check_facility(session, actor, data, facility.id)
+    before = snapshot(facility)
+    for key, value in asdict(data).items():
+        setattr(facility, key, value.strip() if isinstance(value, str) else value)
+    session.add(facility)
+    for project in session.exec(select(Project).where(Project.facility_id == facility.id)).all():
+        project.county_id, project.province_id = county.id, county.province_id
+        project.search_text = _search_text(session, project, facility)
+        session.add(project)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="update", record=facility, before=before,
+                  summary=facility.name)
+    return facility
+
+
+@dataclass(frozen=True)
+class AgencyData:
+    """The fields of an agency a user edits."""
+
+    name: str
+    kind: AgencyKind
+    province_id: int | None = None
+
+
+def _check_agency(session: Session, actor: User, data: AgencyData, agency_id: int | None) -> None:
+    errors = {}
+    same = queries.agency_by_name(session, data.name)
+    if same is not None and same.id != agency_id:
+        errors["name"] = _l("An agency with this name already exists.")
+    if data.province_id is None and not actor.is_admin:
+        errors["province_id"] = _l("Only an administrator may add a national agency; choose your province.")
+    elif data.province_id is not None and not actor.covers(data.province_id):
+        errors["province_id"] = _l("Choose your own province.")
+    if errors:
+        raise InvalidInput(errors)
+
+
+def create_agency(session: Session, *, actor: User, data: AgencyData) -> Agency:
+    """Create an agency in the actor's province (national ones are an admin's)."""
+    _require_edit(actor, None)
+    _check_agency(session, actor, data, None)
+    agency = Agency(**asdict(data) | {"name": data.name.strip()})
+    session.add(agency)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="create", record=agency, before=None, summary=agency.name)
+    return agency
+
+
+def update_agency(session: Session, *, actor: User, agency: Agency, data: AgencyData) -> Agency:
+    """Change an agency of the actor's province."""
+    if agency.province_id is None and not actor.is_admin:
+        raise Forbidden
+    _require_edit(actor, agency.province_id)
+    _check_agency(session, actor, data, agency.id)
+    before = snapshot(agency)
+    for key, value in asdict(data).items():
+        setattr(agency, key, value.strip() if isinstance(value, str) else value)
+    session.add(agency)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="update", record=agency, before=before, summary=agency.name)
+    return agency
+
+
+@dataclass(frozen=True)
+class PartnerData:
+    """The fields of a partner a user edits."""
+
+    agency_id: int
+    role: PartnerRole
+    commitment: str = ""
+    due_date: date | None = None
+    state: CommitmentState = CommitmentState.pending
+
+
+def _check_partner(session: Session, actor: User, project: Project, data: PartnerData,
+                   partner_id: int | None) -> Agency:
+    try:
+        agency = queries.get_agency(session, actor, data.agency_id)
+    except NotFound:
+        raise InvalidInput({"agency_id": _l("Choose an agency.")}) from None
+    same = session.exec(
+        select(Partner).where(
+            Partner.project_id == project.id, Partner.agency_id == agency.id, Partner.role == data.role
+        )
+    ).first()
+    if same is not None and same.id != partner_id:
+        raise InvalidInput({"agency_id": _l("This agency already has this role in the project.")})
+    return agency
+
+
+def add_partner(session: Session, *, actor: User, project: Project, data: PartnerData) -> Partner:
+    """Record an agency's role and commitment in a project."""
+    _require_edit(actor, project.province_id, project.county_id)
+    agency = _check_partner(session, actor, project, data, None)
+    partner = Partner(project_id=project.id, **asdict(data) | {"commitment": data.commitment.strip()})
+    session.add(partner)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="create", record=partner, before=None,
+                  project_id=project.id, summary=agency.name)
+    return partner
+
+
+def update_partner(session: Session, *, actor: User, project: Project, partner: Partner,
+                   data: PartnerData) -> Partner:
+    """Change a partner's role, commitment, due date or state."""
+    _require_edit(actor, project.province_id, project.county_id)
+    agency = _check_partner(session, actor, project, data, partner.id)
+    before = snapshot(partner)
+    for key, value in asdict(data).items():
+        setattr(partner, key, value.strip() if isinstance(value, str) else value)
+    session.add(partner)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="update", record=partner, before=before,
+                  project_id=project.id, summary=agency.name)
+    return partner
+
+
+def remove_partner(session: Session, *, actor: User, project: Project, partner: Partner) -> None:
+    """Take a partner off a project."""
+    _require_edit(actor, project.province_id, project.county_id)
+    agency = session.get(Agency, partner.agency_id)
+    before = snapshot(partner)
+    session.delete(partner)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="delete", record=partner, before=before,
+                  project_id=project.id, summary=agency.name)
+
+
+def ensure_constituency(session: Session, *, province_id: int, name: str, mp_name: str = "") -> Constituency:
+    """The constituency with this name, created if missing (reference data)."""
+    found = session.exec(select(Constituency).where(Constituency.name == name)).first()
+    if found is None:
+        found = Constituency(province_id=province_id, name=name, mp_name=mp_name)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def ensure_county(session: Session, *, province_id: int, name_fa: str, name_en: str = "",
+                  constituency_id: int | None = None) -> County:
+    """The county of a province with this name, created if missing (reference data)."""
+    found = queries.find_county(session, province_id, name_fa)
+    if found is None:
+        found = County(province_id=province_id, name_fa=name_fa, name_en=name_en, constituency_id=constituency_id)
+        session.add(found)
+        session.flush()
+    return found
