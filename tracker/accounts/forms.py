@@ -1,9 +1,11 @@
 """Forms of the accounts area."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import Email, Optional
 
-from tracker.core.forms import max_length, required
+from tracker.accounts.models import Role
+from tracker.core.forms import ChoiceField, max_length, required
 
 
 class LoginForm(FlaskForm):
@@ -11,3 +13,30 @@ class LoginForm(FlaskForm):
 
     username = StringField(_l("Username"), validators=[required(), max_length(80)])
     password = PasswordField(_l("Password"), validators=[required(), max_length(200)])
+
+
+ROLE_LABELS = {
+    Role.admin: _l("Administrator"),
+    Role.director: _l("Director"),
+    Role.budget_officer: _l("Budget officer"),
+    Role.staff: _l("Project staff"),
+    Role.viewer: _l("Viewer (read only)"),
+}
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password chosen by an administrator."""
+
+    password = PasswordField(_l("New password"), validators=[required(), max_length(200)])
+
+
+class UserForm(NewPasswordForm):
+    """A new user's account."""
+
+    username = StringField(_l("Username"), validators=[required(), max_length(80)])
+    full_name = StringField(_l("Full name"), validators=[max_length(160)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email(message=_l("Enter a valid email address.")),
+                                                max_length(254)])
+    role = ChoiceField(_l("Role"), coerce=Role, validators=[required()], choices=list(ROLE_LABELS.items()))
+    province = ChoiceField(_l("Province"), empty_label=_l("None (administrators only)"))
+    county = StringField(_l("County (for a county head)"), validators=[max_length(80)])

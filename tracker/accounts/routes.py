@@ -3,12 +3,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.accounts import services
-from tracker.accounts.forms import LoginForm
+from tracker.accounts import queries, services
+from tracker.accounts.forms import ROLE_LABELS, LoginForm, NewPasswordForm, UserForm
 from tracker.core.db import get_session
+from tracker.core.htmx import form_view, render
 from tracker.core.security import limiter
+from tracker.projects import queries as places
 
 bp = Blueprint("accounts", __name__)
 
@@ -57,3 +59,44 @@ def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     return redirect(_safe_next(request.form.get("next")), code=303)
+
+
+@bp.get("/users/")
+@login_required
+def user_list():
+    """The users, for an administrator."""
+    return render("accounts/users.html", users=queries.list_users(get_session(), current_user),
+                  role_labels=ROLE_LABELS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def create_user():
+    """An administrator creates a user."""
+    session_ = get_session()
+    queries.list_users(session_, current_user)  # refuses anyone but an administrator
+    form = UserForm()
+    form.province.choices = [(p.name_en, p.name_fa) for p in places.provinces(session_, current_user)]
+
+    def save(form):
+        services.create_user(
+            session_, username=form.username.data, password=form.password.data, role=form.role.data,
+            province=form.province.data, county=form.county.data or None, full_name=form.full_name.data or "",
+            email=form.email.data or "", actor_id=current_user.id)
+        return url_for("accounts.user_list")
+
+    return form_view(form, save, "accounts/user_form.html", "accounts/_user_form.html", target=None)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@login_required
+def set_password(user_id: int):
+    """An administrator sets a new password for a user."""
+    session_ = get_session()
+    target = queries.get_user_for_admin(session_, current_user, user_id)
+
+    def save(form):
+        services.set_password(session_, user=target, password=form.password.data, actor_id=current_user.id)
+        return url_for("accounts.user_list")
+
+    return form_view(NewPasswordForm(), save, "accounts/user_form.html", "accounts/_user_form.html", target=target)

@@ -33,24 +33,30 @@ def create_user(
 ) -> User:
     """Create a user; everyone but an admin belongs to a province, a county head also to a county."""
     username = username.strip().lower()
+    errors = {}
     if not username:
-        raise InvalidInput({"username": _l("Enter a username.")})
-    if queries.find_by_username(session, username):
-        raise InvalidInput({"username": _l("This username is already taken.")})
-    _validate_password(password)
+        errors["username"] = _l("Enter a username.")
+    elif queries.find_by_username(session, username):
+        errors["username"] = _l("This username is already taken.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = _l("The password must have at least 8 characters.")
     province_id = county_id = None
     if role != Role.admin:
+        found = places.find_province(session, province) if province else None
         if not province:
-            raise InvalidInput({"province": _l("Choose the user's province.")})
-        found = places.find_province(session, province)
-        if found is None:
-            raise InvalidInput({"province": _l("There is no province with this name.")})
-        province_id = found.id
-        if county:
+            errors["province"] = _l("Choose the user's province.")
+        elif found is None:
+            errors["province"] = _l("There is no province with this name.")
+        else:
+            province_id = found.id
+        if found is not None and county:
             found_county = places.find_county(session, province_id, county)
             if found_county is None:
-                raise InvalidInput({"county": _l("This province has no county with this name.")})
-            county_id = found_county.id
+                errors["county"] = _l("This province has no county with this name.")
+            else:
+                county_id = found_county.id
+    if errors:
+        raise InvalidInput(errors)
     user = User(
         username=username,
         password_hash=generate_password_hash(password),

@@ -1,0 +1,94 @@
+"""Fixtures of the browser tests: a live server on a file database with the demo data, and Debian's Chromium."""
+import threading
+from pathlib import Path
+
+import pytest
+from alembic import command
+from werkzeug.serving import make_server
+
+import tracker
+from tracker.core.cli import alembic_config
+
+CHROMIUM = "/usr/bin/chromium"
+# This machine's closed network refuses Chromium's background calls; /dev/shm is small in containers.
+# Playwright adds --no-sandbox itself when running as root.
+CHROMIUM_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+ARTIFACTS = tracker.PROJECT_ROOT / "tests" / "artifacts"
+VENDOR = tracker.PROJECT_ROOT / "tracker" / "static" / "vendor"
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder drives a real browser."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The base URL of the app served on a free local port, on a migrated SQLite file with the demo data."""
+    if not (VENDOR / "htmx.min.js").exists():
+        pytest.fail("tracker/static/vendor/htmx.min.js is missing: run `make setup` to copy the static assets.",
+                    pytrace=False)
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'pishraft.sqlite3'}"
+    command.upgrade(alembic_config(url), "head")
+    app = tracker.create_app({
+        "DATABASE_URL": url, "SECRET_KEY": "browser-test", "DEMO": True, "TESTING": False,
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+    })
+    from tracker.demo.services import load_demo
+
+    with app.extensions["session_factory"]() as session:
+        load_demo(session)
+        session.commit()
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """The Playwright driver for the whole run."""
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()
+
+
+def launch_chromium(playwright):
+    """Launch Debian's Chromium, failing loudly (never skipping) if it or the Playwright pairing is broken."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium).", pytrace=False)
+    try:
+        return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception as error:  # noqa: BLE001 - any launch failure means the pairing is broken
+        pytest.fail(f"Playwright could not drive {CHROMIUM} (a Debian update may have moved Chromium past what "
+                    f"this Playwright supports; upgrade playwright in requirements.txt): {error}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """One Chromium for the whole run."""
+    browser = launch_chromium(playwright)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots go (git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
