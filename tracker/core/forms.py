@@ -1,10 +1,11 @@
 """Form fields that read Persian input: Jalali dates and numbers in either digit set."""
+from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from tracker.core.i18n import current_language
-from tracker.core.jalali import JalaliDateError, jalali_input_value, parse_jalali_date
+from tracker.core.jalali import JalaliDateError, jalali_input_value, number_in_locale, parse_jalali_date
 from tracker.core.persian import to_latin_digits
 
 
@@ -15,7 +16,7 @@ def required():
 
 def max_length(limit: int):
     """The validator for a text field's longest allowed value."""
-    return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
+    return Length(max=limit, message=_l("At most %(max)s characters.", max=number_in_locale(limit)))
 
 
 class JalaliDateField(StringField):
@@ -52,6 +53,10 @@ class _LocalizedNumberField(StringField):
             except ValueError:
                 raise ValueError(str(self.message)) from None
 
+    def pre_validate(self, form):
+        if self.process_errors:  # not a number: a range check would only add a second, confusing message
+            raise StopValidation()
+
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
@@ -83,7 +88,7 @@ class ChoiceField(SelectField):
 
     def pre_validate(self, form):
         if self.data is not None and self.data not in {value for value, _label in self._choice_pairs()}:
-            raise ValueError(str(_l("Choose one of the listed options.")))
+            raise ValidationError(str(_l("Choose one of the listed options.")))
 
     def _choice_pairs(self):
         return [(self.coerce(value), label) for value, label in (self.choices or [])]
@@ -110,8 +115,6 @@ def show_errors(form, errors: dict) -> None:
 
 def field_errors(form) -> tuple[str, list[str]]:
     """The name and errors of the one field an htmx inline check asked about."""
-    from flask import request
-
     name = request.headers.get("HX-Trigger-Name", "")
     form.validate()
     field = getattr(form, name, None)

@@ -2,6 +2,9 @@
 from flask import make_response, render_template, request
 from werkzeug.wrappers import Response
 
+from tracker.core.errors import InvalidInput
+from tracker.core.forms import show_errors
+
 
 def is_htmx() -> bool:
     """Whether htmx sent this request (and so wants a fragment)."""
@@ -30,9 +33,6 @@ def redirect_to(url: str) -> Response:
 
 def form_view(form, save, page: str, fragment: str, /, **context) -> Response:
     """Validate and save a posted form, or show it (again, with its errors and a 422)."""
-    from tracker.core.errors import InvalidInput
-    from tracker.core.forms import show_errors
-
     if request.method == "POST" and form.validate():
         try:
             done_url = save(form)

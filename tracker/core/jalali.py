@@ -54,7 +54,7 @@ class _InLocale:
         return self._render("fa" if locale is not None and locale.language == "fa" else "en")
 
 
-def _number_arg(value: int) -> _InLocale:
+def number_in_locale(value: int) -> _InLocale:
     """A number shown ungrouped (years, days) in the locale's digits."""
     return _InLocale(lambda loc: to_persian_digits(value) if loc == "fa" else str(value))
 
@@ -99,41 +99,41 @@ def parse_jalali_date(text: object) -> datetime.date:
             raise JalaliDateError(
                 lazy_gettext(
                     "The year %(year)s looks like a Gregorian year; enter the Jalali year, for example 1404.",
-                    year=_number_arg(year),
+                    year=number_in_locale(year),
                 )
             )
         raise JalaliDateError(
             lazy_gettext(
                 "The year %(year)s is out of range; enter a year from 1300 to 1500.",
-                year=_number_arg(year),
+                year=number_in_locale(year),
             )
         )
     if not 1 <= month <= 12:
         raise JalaliDateError(
             lazy_gettext(
                 "There is no month %(month)s; months run from 1 to 12.",
-                month=_number_arg(month),
+                month=number_in_locale(month),
             )
         )
     days = days_in_month(year, month)
     if day < 1:
-        raise JalaliDateError(lazy_gettext("There is no day %(day)s; days start at 1.", day=_number_arg(day)))
+        raise JalaliDateError(lazy_gettext("There is no day %(day)s; days start at 1.", day=number_in_locale(day)))
     if day > days:
         if month == 12 and day == 30:
             raise JalaliDateError(
                 lazy_gettext(
                     "%(month_name)s %(year)s has only %(days)s days; %(year)s is not a leap year.",
                     month_name=_month_name_arg(month),
-                    year=_number_arg(year),
-                    days=_number_arg(days),
+                    year=number_in_locale(year),
+                    days=number_in_locale(days),
                 )
             )
         raise JalaliDateError(
             lazy_gettext(
                 "%(month_name)s %(year)s has only %(days)s days.",
                 month_name=_month_name_arg(month),
-                year=_number_arg(year),
-                days=_number_arg(days),
+                year=number_in_locale(year),
+                days=number_in_locale(days),
             )
         )
     return jdatetime.date(year, month, day).togregorian()
