@@ -23,14 +23,6 @@ ARTIFACTS = tracker.PROJECT_ROOT / "tests" / "artifacts"
 VENDOR = tracker.PROJECT_ROOT / "tracker" / "static" / "vendor"
 
 
-def pytest_collection_modifyitems(items):
-    """Every test in this folder drives a real browser."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.browser)
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The base URL of the app served on a free local port, on a migrated SQLite file with the demo data."""
@@ -68,21 +60,33 @@ def playwright():
     driver.stop()
 
 
+@pytest.fixture(scope="session")
 def launch_chromium(playwright):
     """Launch Debian's Chromium, failing loudly (never skipping) if it or the Playwright pairing is broken."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium).", pytrace=False)
-    try:
-        return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except Exception as error:  # noqa: BLE001 - any launch failure means the pairing is broken
-        pytest.fail(f"Playwright could not drive {CHROMIUM} (a Debian update may have moved Chromium past what "
-                    f"this Playwright supports; upgrade playwright in requirements.txt): {error}", pytrace=False)
+
+    def launch():
+        if not Path(CHROMIUM).exists():
+            pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium).", pytrace=False)
+        try:
+            return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as error:  # noqa: BLE001 - any launch failure means the pairing is broken
+            pytest.fail(f"Playwright {playwright_version()} could not drive {CHROMIUM} (a Debian update may have "
+                        f"moved Chromium past what this Playwright supports; upgrade playwright in "
+                        f"requirements.txt): {error}", pytrace=False)
+
+    return launch
+
+
+def playwright_version() -> str:
+    from importlib.metadata import version
+
+    return version("playwright")
 
 
 @pytest.fixture(scope="session")
-def browser(playwright):
+def browser(launch_chromium):
     """One Chromium for the whole run."""
-    browser = launch_chromium(playwright)
+    browser = launch_chromium()
     yield browser
     browser.close()
 

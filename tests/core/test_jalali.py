@@ -32,7 +32,8 @@ def babel_app():
 
 @pytest.mark.parametrize(
     "text",
-    ["۱۴۰۴/۰۶/۲۵", "1404/06/25", "1404-6-25", "١٤٠٤/٠٦/٢٥", "  1404/6/25\n", "\u200e۱۴۰۴-۰۶-۲۵"],
+    ["۱۴۰۴/۰۶/۲۵", "1404/06/25", "1404-6-25", "١٤٠٤/٠٦/٢٥", "  1404/6/25\n", "\u200e۱۴۰۴-۰۶-۲۵",
+     "1404.06.25", "۱۴۰۴٫۰۶٫۲۵", "14040625", "۱۴۰۴۰۶۲۵"],
 )
 def test_parse_accepts_digit_sets_and_separators(text):
     assert parse_jalali_date(text) == datetime.date(2025, 9, 16)
@@ -54,7 +55,7 @@ def test_parse_known_dates(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", None, "abc", "1404/06", "1404/06/25/1", "04/06/25", "1404.06.25", "1404/06-25",
+    ["", "   ", None, "abc", "1404/06", "1404/06/25/1", "04/06/25", "1404/06-25", "1404.06/25", "140406251",
      "1404/006/25", "25/06/1404", "۱۴۰۴ ۰۶ ۲۵"],
 )  # fmt: skip
 def test_parse_rejects_wrong_shape(babel_app, text):

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import Email, Optional
+from wtforms.validators import Optional, Regexp
 
 from tracker.accounts.models import Role
 from tracker.core.forms import ChoiceField, max_length, required
@@ -14,6 +14,9 @@ class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[required(), max_length(80)])
     password = PasswordField(_l("Password"), validators=[required(), max_length(200)])
 
+
+# A plain shape check: wtforms' Email() needs the email_validator package, which is not installed.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 ROLE_LABELS = {
     Role.admin: _l("Administrator"),
@@ -35,8 +38,8 @@ class UserForm(NewPasswordForm):
 
     username = StringField(_l("Username"), validators=[required(), max_length(80)])
     full_name = StringField(_l("Full name"), validators=[max_length(160)])
-    email = EmailField(_l("Email"), validators=[Optional(), Email(message=_l("Enter a valid email address.")),
-                                                max_length(254)])
+    email = EmailField(_l("Email"), validators=[
+        Optional(), Regexp(EMAIL_PATTERN, message=_l("Enter a valid email address.")), max_length(254)])
     role = ChoiceField(_l("Role"), coerce=Role, validators=[required()], choices=list(ROLE_LABELS.items()))
     province = ChoiceField(_l("Province"), empty_label=_l("None (administrators only)"))
     county = StringField(_l("County (for a county head)"), validators=[max_length(80)])

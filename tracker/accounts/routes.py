@@ -10,6 +10,7 @@ from tracker.accounts.forms import ROLE_LABELS, LoginForm, NewPasswordForm, User
 from tracker.core.db import get_session
 from tracker.core.htmx import form_view, render
 from tracker.core.security import limiter
+from tracker.demo import data as demo_data
 from tracker.projects import queries as places
 
 bp = Blueprint("accounts", __name__)
@@ -39,7 +40,9 @@ def login():
             return redirect(_safe_next(request.args.get("next")), code=303)
         form.form_errors.append(_("The username or password is wrong."))
     status = 422 if form.errors else 200
-    return render_template("accounts/login.html", form=form), status
+    demo_users = demo_data.USERS if current_app.config["DEMO"] else []
+    return render_template("accounts/login.html", form=form, demo_users=demo_users,
+                           demo_password=demo_data.DEMO_PASSWORD, role_labels=ROLE_LABELS), status
 
 
 @bp.post("/logout")

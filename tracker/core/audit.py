@@ -36,7 +36,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def snapshot(record: SQLModel, exclude: tuple[str, ...] = ("search_text", "password_hash")) -> dict:
+# Derived or secret columns, and timestamps the event itself carries, are not worth recording.
+UNAUDITED = ("search_text", "password_hash", "created_at", "updated_at")
+
+
+def snapshot(record: SQLModel, exclude: tuple[str, ...] = UNAUDITED) -> dict:
     """The record's column values as JSON-ready data."""
     return {
         key: _plain(value)

@@ -1,16 +1,16 @@
 """Language choice and the Jinja filters that show dates and numbers in it."""
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel, get_locale
 
 from tracker.core import jalali, persian
 
 
 def select_locale() -> str:
-    """The language the user picked, else Persian."""
-    chosen = session.get("lang")
+    """The language the user picked, else Persian (also outside a request: CLI commands, jobs)."""
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"] if request else "fa"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def current_language() -> str:
@@ -34,4 +34,5 @@ def init_app(app: Flask) -> None:
         pct=lambda n: persian.format_percent(n, locale=current_language()),
         digits=lambda s: persian.to_persian_digits(s) if current_language() == "fa" else str(s),
     )
-    app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction)
+    app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction,
+                                  today=jalali.today)

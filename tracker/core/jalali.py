@@ -29,7 +29,9 @@ MONTH_NAMES = {
 }  # fmt: skip
 
 # normalize_search has already turned every digit ASCII, dropped bidi marks and trimmed spaces.
-_DATE_RE = re.compile(r"([0-9]{4})([/-])([0-9]{1,2})\2([0-9]{1,2})")
+# year/month/day with "/", "-" or "." (a tablet's decimal keypad has no "/"), or eight digits in a row.
+_DATE_RE = re.compile(r"([0-9]{4})([/.-])([0-9]{1,2})\2([0-9]{1,2})")
+_COMPACT_DATE_RE = re.compile(r"([0-9]{4})()([0-9]{2})([0-9]{2})")
 
 
 class JalaliDateError(ValueError):
@@ -90,7 +92,8 @@ def days_in_month(year: int, month: int) -> int:
 
 def parse_jalali_date(text: object) -> datetime.date:
     """Parse a Jalali year/month/day typed in any digits; return the Gregorian date."""
-    match = _DATE_RE.fullmatch(normalize_search(text))
+    typed = normalize_search(text).replace("٫", ".")
+    match = _DATE_RE.fullmatch(typed) or _COMPACT_DATE_RE.fullmatch(typed)
     if match is None:
         raise JalaliDateError(lazy_gettext("Enter the date as year/month/day, for example 1404/06/25."))
     year, month, day = int(match[1]), int(match[3]), int(match[4])

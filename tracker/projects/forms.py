@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.core.forms import ChoiceField, DecimalInput, IntegerInput, JalaliDateField, max_length, required
 from tracker.projects.models import (
@@ -71,6 +71,25 @@ ACTIVITY_LABELS = {
     ("delete", "partners"): _l("removed a partner"),
 }
 
+# The label and the choice labels of each audited column, to show a change the way the form names it.
+CHANGE_LABELS = {
+    "name": (_l("Name"), None),
+    "facility_id": (_l("Facility"), None),
+    "status": (_l("Status"), STATUS_LABELS),
+    "start_date": (_l("Start date"), None),
+    "target_date": (_l("Target date"), None),
+    "physical_progress": (_l("Physical progress (%)"), None),
+    "agreement": (_l("Agreement"), None),
+    "strategy": (_l("Strategy"), STRATEGY_LABELS),
+    "description": (_l("Description"), None),
+    "is_sample": (_l("Sample data"), None),
+    "agency_id": (_l("Agency"), None),
+    "role": (_l("Role"), PARTNER_ROLE_LABELS),
+    "commitment": (_l("Commitment"), None),
+    "due_date": (_l("Due date"), None),
+    "state": (_l("State"), COMMITMENT_STATE_LABELS),
+}
+
 
 def _choices(labels: dict) -> list[tuple]:
     return list(labels.items())
@@ -94,7 +113,7 @@ class ProjectForm(FlaskForm):
 
     def validate_target_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
-            raise ValueError(str(_l("The target date cannot be before the start date.")))
+            raise ValidationError(str(_l("The target date cannot be before the start date.")))
 
     def to_data(self, is_sample: bool = False) -> ProjectData:
         """The typed values for the project services."""

@@ -108,6 +108,11 @@ class ProjectStatus(StrEnum):
     completed = "completed"
     cancelled = "cancelled"
 
+    @property
+    def is_open(self) -> bool:
+        """Whether work is still expected, so a passed target date means overdue."""
+        return self not in {ProjectStatus.completed, ProjectStatus.cancelled}
+
 
 class Strategy(StrEnum):
     """The seven strategies of the cooperative sector a project may serve."""

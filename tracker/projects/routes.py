@@ -1,10 +1,16 @@
 """URL rules and thin views of the projects area."""
+from datetime import date
+
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from tracker.core.db import get_session
 from tracker.core.forms import field_errors
 from tracker.core.htmx import form_view, redirect_to, render
+from tracker.core.i18n import current_language
+from tracker.core.jalali import format_jalali
+from tracker.core.persian import format_number
 from tracker.projects import forms, queries, services
 from tracker.projects.forms import AgencyForm, FacilityForm, PartnerForm, ProjectForm
 from tracker.projects.models import ProjectStatus
@@ -27,6 +33,29 @@ def labels():
         "partner_role_labels": forms.PARTNER_ROLE_LABELS, "commitment_labels": forms.COMMITMENT_STATE_LABELS,
         "activity_labels": forms.ACTIVITY_LABELS,
     }
+
+
+@bp.app_template_filter("change_label")
+def change_label(key: str) -> str:
+    """The form's name for an audited column."""
+    return str(forms.CHANGE_LABELS.get(key, (key, None))[0])
+
+
+@bp.app_template_filter("change_value")
+def change_value(value, key: str) -> str:
+    """An audited value shown as the form shows it: choice labels, Jalali dates, Persian digits."""
+    if value is None or value == "":
+        return "—"
+    choices = forms.CHANGE_LABELS.get(key, (None, None))[1]
+    if choices:
+        return str(next((label for option, label in choices.items() if option.value == value), value))
+    if key.endswith("_date"):
+        return format_jalali(date.fromisoformat(value), locale=current_language())
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    if isinstance(value, int | float):
+        return format_number(value, locale=current_language())
+    return str(value)
 
 
 def _int_arg(name: str) -> int | None:

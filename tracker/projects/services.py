@@ -28,6 +28,11 @@ from tracker.projects.models import (
 )
 
 
+def _stripped(value):
+    """Typed text without its outer spaces; enum members (StrEnum is a str) stay members."""
+    return value.strip() if type(value) is str else value
+
+
 def _require_edit(actor: User, province_id: int | None, county_id: int | None = None) -> None:
     """Refuse a record outside the actor's scope (404) or a role that may not edit (403)."""
     if province_id is not None and not actor.covers(province_id, county_id):
@@ -120,7 +125,7 @@ def update_project(session: Session, *, actor: User, project: Project, data: Pro
     county = session.get(County, facility.county_id)
     before = snapshot(project)
     for key, value in asdict(data).items():
-        setattr(project, key, value.strip() if isinstance(value, str) else value)
+        setattr(project, key, _stripped(value))
     project.county_id, project.province_id = county.id, county.province_id
     project.search_text = _search_text(session, project, facility)
     project.updated_at = datetime.now(UTC)
@@ -173,7 +178,7 @@ def update_facility(session: Session, *, actor: User, facility: Facility, data: 
     county = _check_facility(session, actor, data, facility.id)
     before = snapshot(facility)
     for key, value in asdict(data).items():
-        setattr(facility, key, value.strip() if isinstance(value, str) else value)
+        setattr(facility, key, _stripped(value))
     session.add(facility)
     for project in session.exec(select(Project).where(Project.facility_id == facility.id)).all():
         project.county_id, project.province_id = county.id, county.province_id
@@ -226,7 +231,7 @@ def update_agency(session: Session, *, actor: User, agency: Agency, data: Agency
     _check_agency(session, actor, data, agency.id)
     before = snapshot(agency)
     for key, value in asdict(data).items():
-        setattr(agency, key, value.strip() if isinstance(value, str) else value)
+        setattr(agency, key, _stripped(value))
     session.add(agency)
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=agency, before=before, summary=agency.name)
@@ -279,7 +284,7 @@ def update_partner(session: Session, *, actor: User, project: Project, partner: 
     agency = _check_partner(session, actor, project, data, partner.id)
     before = snapshot(partner)
     for key, value in asdict(data).items():
-        setattr(partner, key, value.strip() if isinstance(value, str) else value)
+        setattr(partner, key, _stripped(value))
     session.add(partner)
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=partner, before=before,
