@@ -15,6 +15,8 @@ PERSIAN = "persian"
 
 
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record) -> None:
+    # Let SQLAlchemy, not the driver, open transactions: SAVEPOINTs and a test's outer transaction then work.
+    dbapi_connection.isolation_level = None
     dbapi_connection.create_collation(PERSIAN, persian_collate)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -28,6 +30,7 @@ def make_engine(url: str, **kwargs) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
     return engine
 
 

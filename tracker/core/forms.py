@@ -2,6 +2,7 @@
 from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from tracker.core.i18n import current_language
@@ -75,23 +76,30 @@ class DecimalInput(_LocalizedNumberField):
 
 
 class ChoiceField(SelectField):
-    """A select whose empty first option means 'none chosen'."""
+    """A select of (value, label) pairs whose empty first option means 'none chosen'."""
 
-    def __init__(self, label=None, validators=None, coerce=str, empty_label=None, **kwargs):
+    def __init__(self, label=None, validators=None, coerce=str, empty_label=None, choices=None, **kwargs):
         super().__init__(label, validators, coerce=_or_none(coerce), validate_choice=False, **kwargs)
+        self.choices = choices
         self.empty_label = empty_label
+
+    @property
+    def choices(self) -> list[SelectChoice]:
+        return self._choices
+
+    @choices.setter
+    def choices(self, pairs) -> None:
+        # Labels may be lazy: they are rendered here, in the request's language.
+        self._choices = [SelectChoice(value, str(label)) for value, label in pairs or []]
 
     def iter_choices(self):
         if self.empty_label is not None:
-            yield ("", str(self.empty_label), self.data is None, {})
+            yield Choice("", str(self.empty_label), self.data is None, {})
         yield from super().iter_choices()
 
     def pre_validate(self, form):
-        if self.data is not None and self.data not in {value for value, _label in self._choice_pairs()}:
+        if self.data is not None and self.data not in {choice.value for choice in self._choices}:
             raise ValidationError(str(_l("Choose one of the listed options.")))
-
-    def _choice_pairs(self):
-        return [(self.coerce(value), label) for value, label in (self.choices or [])]
 
 
 def _or_none(coerce):

@@ -113,6 +113,7 @@ def _field_check(form):
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     """Create a project."""
+    services.require_editor(current_user)
 
     def save(form):
         project = services.create_project(get_session(), actor=current_user, data=form.to_data())
@@ -140,6 +141,7 @@ def edit(ref: str):
     """Edit a project in place (htmx) or on its own page."""
     session = get_session()
     project = queries.get_project(session, current_user, ref)
+    services.require_editor(current_user, project.province_id, project.county_id)
 
     def save(form):
         services.update_project(session, actor=current_user, project=project,
@@ -159,6 +161,7 @@ def _partner_form(obj=None) -> PartnerForm:
 def _partner_view(ref: str, partner_id: int | None):
     session = get_session()
     project = queries.get_project(session, current_user, ref)
+    services.require_editor(current_user, project.province_id, project.county_id)
     partner = queries.get_partner(session, project, partner_id) if partner_id else None
 
     def save(form):
@@ -222,6 +225,7 @@ def facility_list():
 def facility_form(facility_id: int | None = None):
     """Create or edit a facility."""
     session = get_session()
+    services.require_editor(current_user)
     facility = queries.get_facility(session, current_user, facility_id) if facility_id else None
 
     def save(form):
@@ -262,6 +266,7 @@ def agency_list():
 def agency_form(agency_id: int | None = None):
     """Create or edit an agency."""
     session = get_session()
+    services.require_editor(current_user)
     agency = queries.get_agency(session, current_user, agency_id) if agency_id else None
 
     def save(form):

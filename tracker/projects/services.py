@@ -33,7 +33,7 @@ def _stripped(value):
     return value.strip() if type(value) is str else value
 
 
-def _require_edit(actor: User, province_id: int | None, county_id: int | None = None) -> None:
+def require_editor(actor: User, province_id: int | None = None, county_id: int | None = None) -> None:
     """Refuse a record outside the actor's scope (404) or a role that may not edit (403)."""
     if province_id is not None and not actor.covers(province_id, county_id):
         raise NotFound
@@ -100,10 +100,10 @@ def _check_project(session: Session, actor: User, data: ProjectData, project_id:
 
 def create_project(session: Session, *, actor: User, data: ProjectData) -> Project:
     """Create a project on a facility the actor may edit."""
-    _require_edit(actor, None)
+    require_editor(actor, None)
     facility = _check_project(session, actor, data, None)
     county = session.get(County, facility.county_id)
-    _require_edit(actor, county.province_id, county.id)
+    require_editor(actor, county.province_id, county.id)
     project = Project(
         **asdict(data) | {"name": data.name.strip()},
         slug=_unique_slug(session, data.name),
@@ -120,7 +120,7 @@ def create_project(session: Session, *, actor: User, data: ProjectData) -> Proje
 
 def update_project(session: Session, *, actor: User, project: Project, data: ProjectData) -> Project:
     """Change a project's fields; its slug stays, so links to it keep working."""
-    _require_edit(actor, project.province_id, project.county_id)
+    require_editor(actor, project.province_id, project.county_id)
     facility = _check_project(session, actor, data, project.id)
     county = session.get(County, facility.county_id)
     before = snapshot(project)
@@ -160,9 +160,9 @@ def _check_facility(session: Session, actor: User, data: FacilityData, facility_
 
 def create_facility(session: Session, *, actor: User, data: FacilityData) -> Facility:
     """Create a facility in a county the actor may edit."""
-    _require_edit(actor, None)
+    require_editor(actor, None)
     county = _check_facility(session, actor, data, None)
-    _require_edit(actor, county.province_id, county.id)
+    require_editor(actor, county.province_id, county.id)
     facility = Facility(**asdict(data) | {"name": data.name.strip()})
     session.add(facility)
     session.flush()
@@ -174,7 +174,7 @@ def create_facility(session: Session, *, actor: User, data: FacilityData) -> Fac
 def update_facility(session: Session, *, actor: User, facility: Facility, data: FacilityData) -> Facility:
     """Change a facility, and the search text of its projects with it."""
     old_county = session.get(County, facility.county_id)
-    _require_edit(actor, old_county.province_id, old_county.id)
+    require_editor(actor, old_county.province_id, old_county.id)
     county = _check_facility(session, actor, data, facility.id)
     before = snapshot(facility)
     for key, value in asdict(data).items():
@@ -214,7 +214,7 @@ def _check_agency(session: Session, actor: User, data: AgencyData, agency_id: in
 
 def create_agency(session: Session, *, actor: User, data: AgencyData) -> Agency:
     """Create an agency in the actor's province (national ones are an admin's)."""
-    _require_edit(actor, None)
+    require_editor(actor, None)
     _check_agency(session, actor, data, None)
     agency = Agency(**asdict(data) | {"name": data.name.strip()})
     session.add(agency)
@@ -227,7 +227,7 @@ def update_agency(session: Session, *, actor: User, agency: Agency, data: Agency
     """Change an agency of the actor's province."""
     if agency.province_id is None and not actor.is_admin:
         raise Forbidden
-    _require_edit(actor, agency.province_id)
+    require_editor(actor, agency.province_id)
     _check_agency(session, actor, data, agency.id)
     before = snapshot(agency)
     for key, value in asdict(data).items():
@@ -267,7 +267,7 @@ def _check_partner(session: Session, actor: User, project: Project, data: Partne
 
 def add_partner(session: Session, *, actor: User, project: Project, data: PartnerData) -> Partner:
     """Record an agency's role and commitment in a project."""
-    _require_edit(actor, project.province_id, project.county_id)
+    require_editor(actor, project.province_id, project.county_id)
     agency = _check_partner(session, actor, project, data, None)
     partner = Partner(project_id=project.id, **asdict(data) | {"commitment": data.commitment.strip()})
     session.add(partner)
@@ -280,7 +280,7 @@ def add_partner(session: Session, *, actor: User, project: Project, data: Partne
 def update_partner(session: Session, *, actor: User, project: Project, partner: Partner,
                    data: PartnerData) -> Partner:
     """Change a partner's role, commitment, due date or state."""
-    _require_edit(actor, project.province_id, project.county_id)
+    require_editor(actor, project.province_id, project.county_id)
     agency = _check_partner(session, actor, project, data, partner.id)
     before = snapshot(partner)
     for key, value in asdict(data).items():
@@ -294,7 +294,7 @@ def update_partner(session: Session, *, actor: User, project: Project, partner: 
 
 def remove_partner(session: Session, *, actor: User, project: Project, partner: Partner) -> None:
     """Take a partner off a project."""
-    _require_edit(actor, project.province_id, project.county_id)
+    require_editor(actor, project.province_id, project.county_id)
     agency = session.get(Agency, partner.agency_id)
     before = snapshot(partner)
     session.delete(partner)

@@ -1,0 +1,90 @@
+"""The demo data set: the Kazerun pool as reported, labelled sample data around it, loaded once."""
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from tests.projects.helpers import count
+from tracker.accounts import services as accounts
+from tracker.accounts.models import User
+from tracker.core.audit import AuditEvent
+from tracker.demo.services import load_demo
+from tracker.projects.models import Agency, County, Facility, Partner, PartnerRole, Project
+
+KAZERUN_POOL = "بهسازی استخر کارگران کازرون"
+# The four parties to the agreement, as the scenario names them.
+PARTIES = {
+    "دفتر نماینده مردم کازرون و کوه‌چنار در مجلس شورای اسلامی",
+    "فرمانداری ویژه کازرون",
+    "سازمان مدیریت و برنامه‌ریزی استان فارس",
+    "اداره‌کل تعاون، کار و رفاه اجتماعی استان فارس",
+}
+TABLES = (Project, Partner, User, AuditEvent, Agency, Facility, County)
+
+
+def counts(db) -> dict:
+    return {model.__name__: count(db, model) for model in TABLES}
+
+
+def test_loading_twice_creates_each_record_once(db):
+    load_demo(db)
+    first = counts(db)
+    load_demo(db)
+    assert counts(db) == first
+    assert first["Project"] >= 2 and first["Partner"] >= 4 and first["User"] >= 5
+
+
+def test_the_kazerun_pool_is_as_reported(db):
+    load_demo(db)
+    pool = db.exec(select(Project).where(Project.name == KAZERUN_POOL)).one()
+    partners = db.exec(select(Partner, Agency.name).join(Agency).where(Partner.project_id == pool.id)).all()
+
+    assert pool.target_date == date(2026, 3, 20)  # 1404/12/29, the last day of 1404
+    assert not pool.is_sample
+    assert {name for _partner, name in partners} == PARTIES
+    assert {partner.role for partner, _name in partners} == {PartnerRole.party_to_agreement}
+    assert db.get(County, pool.county_id).name_fa == "کازرون"
+    assert pool.physical_progress is None  # not reported, so not invented
+
+
+def test_every_other_project_is_labelled_sample_data(db):
+    load_demo(db)
+    others = db.exec(select(Project).where(Project.name != KAZERUN_POOL)).all()
+    assert others and all(project.is_sample for project in others)
+
+
+def test_demo_users_log_in_with_the_demo_password(db):
+    from tracker.demo.data import DEMO_PASSWORD, USERS
+
+    load_demo(db)
+    for username, role, *_rest in USERS:
+        user = accounts.authenticate(db, username, DEMO_PASSWORD)
+        assert user is not None and user.role.value == role
+        assert user.email.endswith("@example.org")
+
+
+@pytest.fixture
+def run_demo(app, db):
+    # Open the test's transaction first (see tests/accounts/test_routes.py: SQLite and a CLI commit).
+    db.connection()
+    return lambda: app.test_cli_runner().invoke(args=["demo", "load"])
+
+
+def test_demo_load_refuses_outside_demo_mode(app, db, run_demo):
+    app.config["DEMO"] = False
+    result = run_demo()
+    assert result.exit_code == 1
+    assert "TRACKER_DEMO" in result.output
+    assert count(db, Project) == 0
+
+
+def test_demo_load_in_demo_mode_loads_and_prints_the_users(app, db, run_demo):
+    app.config["DEMO"] = True
+    result = run_demo()
+    assert result.exit_code == 0, result.output
+    assert "bayari" in result.output and "pishraft-1404" in result.output
+    assert db.exec(select(Project).where(Project.name == KAZERUN_POOL)).one()
+    loaded = counts(db)
+
+    assert run_demo().exit_code == 0
+    assert counts(db) == loaded
