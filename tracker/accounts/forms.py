@@ -1,11 +1,11 @@
 """Forms of the accounts area."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import Optional, Regexp
 
 from tracker.accounts.models import Role
 from tracker.core.forms import ChoiceField, max_length, required
+from tracker.core.i18n import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):

@@ -2,13 +2,13 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.accounts import queries, services
 from tracker.accounts.forms import ROLE_LABELS, LoginForm, NewPasswordForm, UserForm
 from tracker.core.db import get_session
 from tracker.core.htmx import form_view, render
+from tracker.core.i18n import gettext as _
 from tracker.core.security import limiter
 from tracker.demo import data as demo_data
 from tracker.projects import queries as places

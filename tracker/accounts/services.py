@@ -1,5 +1,4 @@
 """Writes of users: creation, passwords and logging in."""
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -7,6 +6,7 @@ from tracker.accounts import queries
 from tracker.accounts.models import Role, User
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import InvalidInput
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.projects import queries as places
 
 MIN_PASSWORD_LENGTH = 8

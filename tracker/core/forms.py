@@ -1,11 +1,11 @@
 """Form fields that read Persian input: Jalali dates and numbers in either digit set."""
 from flask import request
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from tracker.core.i18n import current_language
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import JalaliDateError, jalali_input_value, number_in_locale, parse_jalali_date
 from tracker.core.persian import to_latin_digits
 

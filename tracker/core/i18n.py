@@ -1,6 +1,9 @@
 """Language choice and the Jinja filters that show dates and numbers in it."""
-from flask import Flask, current_app, has_request_context, session
-from flask_babel import Babel, get_locale
+from pathlib import Path
+
+from babel import support
+from flask import Flask, current_app, g, has_app_context, has_request_context, session
+from flask_babel import Babel, LazyString, get_locale
 
 from tracker.core import jalali, persian
 
@@ -13,9 +16,46 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+_catalogs: dict[str, support.Translations] = {}
+
+
+def _catalog(language: str) -> support.NullTranslations:
+    """The compiled catalog of a language, loaded once per process (catalogs do not change at run time)."""
+    if language not in _catalogs:
+        catalog = support.Translations.load(str(TRANSLATIONS), [language])
+        if not isinstance(catalog, support.Translations):
+            return catalog  # not compiled yet: try again next time
+        _catalogs[language] = catalog
+    return _catalogs[language]
+
+
+def _translate(string: str) -> str:
+    return _catalog(current_language()).ugettext(string)
+
+
+def _translate_plural(singular: str, plural: str, num: int) -> str:
+    return _catalog(current_language()).ungettext(singular, plural, num)
+
+
+def gettext(string: str, **variables) -> str:
+    """Translate into the UI language; Flask-Babel's gettext, without its per-call lookups (a page makes dozens)."""
+    text = _translate(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """A message translated when it is shown, in the language of that moment."""
+    return LazyString(gettext, string, **variables)
+
+
 def current_language() -> str:
     """The active UI language code, 'fa' or 'en'."""
-    return str(get_locale() or "fa").split("_")[0]
+    # Flask-Babel keeps the request's locale in g._flask_babel (force_locale swaps it there too); reading
+    # it there saves the context lookups of get_locale() in the dozens of calls a page's filters make.
+    babel_state = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(babel_state, "babel_locale", None) or get_locale()
+    return locale.language if locale else "fa"
 
 
 def text_direction() -> str:
@@ -26,6 +66,8 @@ def text_direction() -> str:
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and register the display filters."""
     Babel(app, locale_selector=select_locale)
+    # Jinja's newstyle callables fill in the variables themselves, with autoescaping.
+    app.jinja_env.install_gettext_callables(_translate, _translate_plural, newstyle=True)
     app.jinja_env.filters.update(
         jdate=lambda d, style="numeric": jalali.format_jalali(d, style=style, locale=current_language()),
         jdatetime=lambda dt: jalali.format_jalali_datetime(dt, locale=current_language()),

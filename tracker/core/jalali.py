@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -158,8 +159,13 @@ def format_jalali(d: datetime.date | None, style: str = "numeric", locale: objec
     """Format a date in Jalali: "numeric" (۱۴۰۴/۰۶/۲۵) or "long" (۲۵ شهریور ۱۴۰۴)."""
     if d is None:
         return ""
-    jd = jdatetime.date.fromgregorian(date=_as_date(d))
-    lang = _lang(locale)
+    return _format_day(_as_date(d), style, _lang(locale))
+
+
+# A list page shows the same few dozen dates over and over; converting each costs ~40 µs.
+@functools.lru_cache(maxsize=4096)
+def _format_day(day: datetime.date, style: str, lang: str) -> str:
+    jd = jdatetime.date.fromgregorian(date=day)
     if style == "numeric":
         text = f"{jd.year:04d}/{jd.month:02d}/{jd.day:02d}"
     elif style == "long":

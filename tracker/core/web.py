@@ -1,12 +1,12 @@
 """Wiring of the web app: extensions, blueprints, error pages, CLI and /healthz."""
 from flask import Flask, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 
 from tracker.core.db import get_session
 from tracker.core.errors import Forbidden, NotFound
+from tracker.core.i18n import gettext as _
 from tracker.core.security import csrf, limiter, login_manager
 
 

@@ -1,10 +1,10 @@
 """Forms of the projects area: request data to validated, typed values for the services."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.core.forms import ChoiceField, DecimalInput, IntegerInput, JalaliDateField, max_length, required
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.projects.models import (
     AgencyKind,
     CommitmentState,

@@ -2,13 +2,13 @@
 from datetime import date
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from tracker.core.db import get_session
 from tracker.core.forms import field_errors
 from tracker.core.htmx import form_view, redirect_to, render
 from tracker.core.i18n import current_language
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import format_jalali
 from tracker.core.persian import format_number
 from tracker.projects import forms, queries, services
@@ -83,7 +83,8 @@ def index():
     page = queries.search_projects(session, current_user, filters, current_app.config["PAGE_SIZE"])
     return render(
         "projects/index.html", "projects/_results.html", filters=filters, page=page,
-        provinces=queries.provinces(session, current_user),
+        # Only an administrator chooses among provinces; everyone else has one.
+        provinces=queries.provinces(session, current_user) if current_user.is_admin else [],
         counties=queries.counties(session, current_user, filters.province_id),
         agencies=queries.agencies(session, current_user),
     )

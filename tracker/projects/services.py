@@ -3,12 +3,12 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from tracker.accounts.models import User
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.persian import normalize_search
 from tracker.projects import queries
 from tracker.projects.models import (

@@ -1,0 +1,63 @@
+"""The app in this process: the SQL statements one request issues, and their query plans."""
+from dataclasses import dataclass, field
+
+from flask import Flask
+from sqlalchemy import event
+
+from tracker import create_app
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One SQL statement as the driver received it."""
+
+    sql: str
+    parameters: object
+
+
+@dataclass
+class StatementCounter:
+    """The app on the bench database, with every statement its engine sends recorded."""
+
+    app: Flask
+    seen: list[Statement] = field(default_factory=list)
+
+    @classmethod
+    def on(cls, database_url: str) -> "StatementCounter":
+        """Build the app on a database and listen to its engine."""
+        counter = cls(create_app({"DATABASE_URL": database_url, "TESTING": True}))
+
+        def record(_conn, _cursor, statement, parameters, _context, _executemany):
+            counter.seen.append(Statement(statement, parameters))
+
+        event.listen(counter.app.extensions["engine"], "before_cursor_execute", record)
+        return counter
+
+    def statements(self, user_id: int, path: str, headers: dict | None = None) -> tuple[list[Statement], str]:
+        """The statements of one GET of `path` as this user (after a warm-up GET), and the page it returned."""
+        client = self.app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+        client.get(path, headers=headers)
+        self.seen.clear()
+        response = client.get(path, headers=headers)
+        if response.status_code != 200:
+            raise AssertionError(f"in-process GET {path} answered {response.status_code}")
+        return list(self.seen), response.get_data(as_text=True)
+
+    def explain(self, statements: list[Statement]) -> list[tuple[str, str]]:
+        """EXPLAIN ANALYZE of each statement that reads projects (PostgreSQL only), with its SQL."""
+        engine = self.app.extensions["engine"]
+        plans = []
+        with engine.connect() as conn:
+            for statement in statements:
+                if "FROM projects" not in statement.sql:
+                    continue
+                rows = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {statement.sql}", statement.parameters)
+                plans.append((statement.sql, "\n".join(row[0] for row in rows)))
+        return plans
+
+    def close(self) -> None:
+        """Close the app's connections."""
+        self.app.extensions["engine"].dispose()
