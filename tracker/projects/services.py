@@ -33,6 +33,12 @@ def _stripped(value):
     return value.strip() if type(value) is str else value
 
 
+def _assign(record, data) -> None:
+    """Copy a form's typed values onto the record, text trimmed."""
+    for key, value in asdict(data).items():
+        setattr(record, key, _stripped(value))
+
+
 def require_editor(actor: User, province_id: int | None = None, county_id: int | None = None) -> None:
     """Refuse a record outside the actor's scope (404) or a role that may not edit (403)."""
     if province_id is not None and not actor.covers(province_id, county_id):
@@ -124,8 +130,7 @@ def update_project(session: Session, *, actor: User, project: Project, data: Pro
     facility = _check_project(session, actor, data, project.id)
     county = session.get(County, facility.county_id)
     before = snapshot(project)
-    for key, value in asdict(data).items():
-        setattr(project, key, _stripped(value))
+    _assign(project, data)
     project.county_id, project.province_id = county.id, county.province_id
     project.search_text = _search_text(session, project, facility)
     project.updated_at = datetime.now(UTC)
@@ -177,8 +182,7 @@ def update_facility(session: Session, *, actor: User, facility: Facility, data: 
     require_editor(actor, old_county.province_id, old_county.id)
     county = _check_facility(session, actor, data, facility.id)
     before = snapshot(facility)
-    for key, value in asdict(data).items():
-        setattr(facility, key, _stripped(value))
+    _assign(facility, data)
     session.add(facility)
     for project in session.exec(select(Project).where(Project.facility_id == facility.id)).all():
         project.county_id, project.province_id = county.id, county.province_id
@@ -230,8 +234,7 @@ def update_agency(session: Session, *, actor: User, agency: Agency, data: Agency
     require_editor(actor, agency.province_id)
     _check_agency(session, actor, data, agency.id)
     before = snapshot(agency)
-    for key, value in asdict(data).items():
-        setattr(agency, key, _stripped(value))
+    _assign(agency, data)
     session.add(agency)
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=agency, before=before, summary=agency.name)
@@ -283,8 +286,7 @@ def update_partner(session: Session, *, actor: User, project: Project, partner: 
     require_editor(actor, project.province_id, project.county_id)
     agency = _check_partner(session, actor, project, data, partner.id)
     before = snapshot(partner)
-    for key, value in asdict(data).items():
-        setattr(partner, key, _stripped(value))
+    _assign(partner, data)
     session.add(partner)
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=partner, before=before,
