@@ -51,6 +51,10 @@ class User(UserMixin, SQLModel, table=True):
             return False
         return self.county_id is None or county_id is None or county_id == self.county_id
 
+    def may_edit_budgets(self) -> bool:
+        """Whether the role may change credit figures."""
+        return self.role in {Role.admin, Role.budget_officer}
+
     def may_edit_projects(self) -> bool:
         """Whether the role may create and edit projects, facilities, agencies and partners."""
         return self.role in {Role.admin, Role.director, Role.staff}

@@ -15,3 +15,11 @@ class InvalidInput(Exception):
     def __init__(self, errors: dict[str, str]):
         super().__init__(errors)
         self.errors = errors
+
+
+class Conflict(Exception):
+    """The record changed since the user loaded it; carries what it is now."""
+
+    def __init__(self, current):
+        super().__init__(current)
+        self.current = current

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import jdatetime
 from flask_babel import get_locale, lazy_gettext
 
-from tracker.core.persian import normalize_search, to_persian_digits
+from tracker.core.persian import format_number, normalize_search, to_persian_digits
 
 TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
 
@@ -57,8 +57,10 @@ class _InLocale:
         return self._render("fa" if locale is not None and locale.language == "fa" else "en")
 
 
-def number_in_locale(value: int) -> _InLocale:
-    """A number shown ungrouped (years, days) in the locale's digits."""
+def number_in_locale(value: int, grouped: bool = False) -> _InLocale:
+    """A number in the locale's digits: ungrouped for years and days, grouped for amounts."""
+    if grouped:
+        return _InLocale(lambda loc: format_number(value, loc))
     return _InLocale(lambda loc: to_persian_digits(value) if loc == "fa" else str(value))
 
 
@@ -82,6 +84,11 @@ def _to_tehran(moment: datetime.datetime) -> datetime.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return moment.astimezone(TEHRAN)
+
+
+def jalali_year(day: datetime.date) -> int:
+    """The Jalali year a date falls in, which is also its fiscal year."""
+    return jdatetime.date.fromgregorian(date=day).year
 
 
 def days_in_month(year: int, month: int) -> int:

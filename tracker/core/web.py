@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     """Register extensions, blueprints, error handlers and commands."""
     from tracker.accounts.cli import users_cli
     from tracker.accounts.routes import bp as accounts_bp
+    from tracker.budgets.routes import bp as budgets_bp
     from tracker.core.cli import db_cli
     from tracker.demo.cli import demo_cli
     from tracker.projects.routes import agencies_bp, facilities_bp
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(projects_bp, url_prefix="/projects")
     app.register_blueprint(facilities_bp, url_prefix="/facilities")
     app.register_blueprint(agencies_bp, url_prefix="/agencies")
+    app.register_blueprint(budgets_bp, url_prefix="/budgets")
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "home", lambda: redirect(url_for("projects.index")))
     for group in (db_cli, demo_cli, users_cli):

@@ -134,7 +134,8 @@ def get_county(session: Session, county_id: int) -> County | None:
     return session.get(County, county_id)
 
 
-def _project_scope(user: User) -> list[ColumnElement[bool]]:
+def project_scope(user: User) -> list[ColumnElement[bool]]:
+    """The conditions that keep a query of projects to what the user may see."""
     if user.is_admin:
         return []
     clauses = [Project.province_id == user.province_id]
@@ -196,7 +197,7 @@ class ProjectPage:
 
 def search_projects(session: Session, user: User, filters: ProjectFilters, page_size: int) -> ProjectPage:
     """The user's projects matching the filters, one page of them, newest change first."""
-    clauses = _project_scope(user)
+    clauses = project_scope(user)
     for term in search_terms(filters.q):
         clauses.append(col(Project.search_text).contains(term, autoescape=True))
     if filters.province_id:

@@ -4,6 +4,7 @@ from datetime import date
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.budgets import queries as budget_queries
 from tracker.core.db import get_session
 from tracker.core.forms import field_errors
 from tracker.core.htmx import form_view, redirect_to, render
@@ -134,7 +135,8 @@ def show(ref: str):
     """A project's page: its facts, partners and activity."""
     session = get_session()
     project = queries.get_project(session, current_user, ref)
-    return render("projects/show.html", detail=queries.project_detail(session, project))
+    return render("projects/show.html", detail=queries.project_detail(session, project),
+                  budget=budget_queries.project_budget(session, project))
 
 
 @bp.route("/<ref>/edit", methods=["GET", "POST"])

@@ -1,0 +1,45 @@
+"""Forms of the budgets area: a cell's new amount, and the reason and letter that go with it."""
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+from tracker.budgets.models import Figure
+from tracker.budgets.services import FigureChange
+from tracker.core.forms import ChoiceField, IntegerInput, JalaliDateField, max_length, required
+from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.money import AmountError, parse_rials
+
+FIGURE_LABELS = {
+    Figure.approved: _l("Approved credit"),
+    Figure.notified: _l("Notified credit"),
+    Figure.allocated: _l("Allocated credit"),
+    Figure.spent: _l("Spent"),
+}
+UNIT_LABELS = {"rial": _l("Rials"), "toman": _l("Tomans (×10)")}
+
+
+class CellForm(FlaskForm):
+    """A new figure for one cell of the grid, with the change's reason and letter."""
+
+    unit = ChoiceField(_l("Unit"), choices=list(UNIT_LABELS.items()), default="rial")
+    amount = StringField(_l("Amount"))
+    version = IntegerInput(_l("Version"))
+    reason = StringField(_l("Reason for the change"), validators=[required(), max_length(500)])
+    letter_number = StringField(_l("Letter number"), validators=[max_length(60)])
+    letter_date = JalaliDateField(_l("Letter date"))
+
+    def validate_amount(self, field):
+        """Read the amount in the chosen unit; the rials end up in `self.rials`."""
+        try:
+            self.rials = parse_rials(field.data, tomans=self.unit.data == "toman")
+        except AmountError as error:
+            raise ValidationError(str(error.message)) from None
+
+    def to_change(self, project_id: int, fiscal_year: int, source_id: int, figure: Figure) -> FigureChange:
+        """The typed change for the budget service."""
+        return FigureChange(
+            project_id=project_id, fiscal_year=fiscal_year, source_id=source_id, figure=figure,
+            amount=self.rials, expected_version=self.version.data or 0, reason=self.reason.data or "",
+            letter_number=self.letter_number.data or "", letter_date=self.letter_date.data,
+        )
+

@@ -1,0 +1,135 @@
+"""URL rules and thin views of the budgets area."""
+from flask import Blueprint, request
+from flask_login import current_user, login_required
+
+from tracker.budgets import queries, services
+from tracker.budgets.forms import FIGURE_LABELS, UNIT_LABELS, CellForm
+from tracker.budgets.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Figure
+from tracker.core.db import get_session
+from tracker.core.errors import Conflict, InvalidInput, NotFound
+from tracker.core.forms import show_errors
+from tracker.core.htmx import render
+from tracker.core.jalali import jalali_year, today
+from tracker.projects import queries as projects
+from tracker.projects.models import ProjectStatus
+
+bp = Blueprint("budgets", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of this area needs a logged-in user."""
+
+
+@bp.app_context_processor
+def labels():
+    """The translated names of the budget figures, for every template."""
+    return {"figure_labels": FIGURE_LABELS, "unit_labels": UNIT_LABELS, "figures": list(Figure)}
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.values.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _grid_filters() -> queries.GridFilters:
+    """The grid's year, figure and filters from the query string (or the form an edit posts)."""
+    year = _int_arg("year")
+    if year is None or not FIRST_FISCAL_YEAR <= year <= LAST_FISCAL_YEAR:
+        year = jalali_year(today())
+    figure = request.values.get("figure", "")
+    status = request.values.get("status", "")
+    return queries.GridFilters(
+        fiscal_year=year,
+        figure=Figure(figure) if figure in Figure.__members__ else Figure.allocated,
+        county_id=_int_arg("county"),
+        status=ProjectStatus(status) if status in ProjectStatus.__members__ else None,
+        source_id=_int_arg("source"),
+        page=_int_arg("page") or 1,
+    )
+
+
+@bp.get("/")
+def grid():
+    """The budget officer's grid: projects by funding source for one fiscal year and figure."""
+    session = get_session()
+    filters = _grid_filters()
+    return render(
+        "budgets/index.html", "budgets/_grid.html", filters=filters,
+        page=queries.grid(session, current_user, filters),
+        sources=queries.sources(session), counties=projects.counties(session, current_user),
+        years=range(LAST_FISCAL_YEAR, FIRST_FISCAL_YEAR - 1, -1),
+        may_edit=current_user.may_edit_budgets(),
+    )
+
+
+def _cell_context(project_id: int, year: int, source_id: int) -> dict:
+    session = get_session()
+    project = projects.get_project(session, current_user, project_id)
+    source = queries.get_source(session, source_id)
+    if source is None:
+        raise NotFound
+    line = queries.find_line(session, project.id, year, source.id)
+    filters = _grid_filters()
+    filters.fiscal_year = year
+    return {"project": project, "source": source, "line": line, "filters": filters,
+            "project_id": project.id, "source_id": source.id, "may_edit": current_user.may_edit_budgets()}
+
+
+def _cell_view(context: dict, status: int = 200, **extra):
+    line, figure = context["line"], context["filters"].figure
+    cell = queries.Cell(getattr(line, figure.value), line.version, line.spent > line.allocated) if line else \
+        queries.Cell(0, 0, False)
+    return render("budgets/cell.html", "budgets/_cell.html", status=status, cell=cell, **context, **extra)
+
+
+@bp.get("/cells/<int:project_id>/<int:year>/<int:source_id>")
+def cell(project_id: int, year: int, source_id: int):
+    """One cell: its figure, or (with ?edit=1) the form that changes it."""
+    context = _cell_context(project_id, year, source_id)
+    if request.args.get("edit") and current_user.may_edit_budgets():
+        line = context["line"]
+        form = CellForm(formdata=None, data={"version": line.version if line else 0})
+        return render("budgets/cell.html", "budgets/_cell_form.html", form=form, **context)
+    return _cell_view(context)
+
+
+@bp.post("/cells/<int:project_id>/<int:year>/<int:source_id>")
+def save_cell(project_id: int, year: int, source_id: int):
+    """Save a new figure: the cell and the totals it changes, a 422 with the reason, or a 409 conflict."""
+    session = get_session()
+    services.require_budget_editor(current_user)
+    context = _cell_context(project_id, year, source_id)
+    filters = context["filters"]
+    form = CellForm()
+    if form.validate():
+        try:
+            services.change_figure(session, actor=current_user,
+                                   change=form.to_change(project_id, year, source_id, filters.figure))
+        except InvalidInput as error:
+            show_errors(form, error.errors)
+        except Conflict as conflict:
+            context["line"] = conflict.current
+            changed_by = queries.line_history(session, conflict.current.id)[:1]
+            form = CellForm(formdata=None, data={"version": conflict.current.version, "reason": form.reason.data,
+                                                 "letter_number": form.letter_number.data})
+            return render("budgets/cell.html", "budgets/_cell_form.html", status=409, form=form,
+                          conflict=changed_by[0] if changed_by else None,
+                          current=getattr(conflict.current, filters.figure.value), **context)
+        else:
+            context["line"] = queries.find_line(session, project_id, year, source_id)
+            totals = queries.cell_totals(session, current_user, filters, project_id, source_id)
+            return _cell_view(context, totals=totals)
+    return render("budgets/cell.html", "budgets/_cell_form.html", status=422, form=form, **context)
+
+
+@bp.get("/lines/<int:line_id>/history")
+def history(line_id: int):
+    """A line's ledger: every change of its figures, newest first."""
+    session = get_session()
+    line = queries.get_line(session, current_user, line_id)
+    figure = request.args.get("figure", "")
+    rows = queries.line_history(session, line.id, Figure(figure) if figure in Figure.__members__ else None)
+    return render("budgets/history.html", "budgets/_history.html", line=line, rows=rows)
+
