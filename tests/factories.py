@@ -1,9 +1,13 @@
 """Factories that keep tests short: make.project(name=...), make.user(role=...)."""
 import itertools
 
+from sqlmodel import select
 from werkzeug.security import generate_password_hash
 
 from tracker.accounts.models import Role, User
+from tracker.budgets import queries as budget_queries
+from tracker.budgets import services as budgets
+from tracker.budgets.models import BudgetLine, Figure, FundingSource
 from tracker.projects import queries
 from tracker.projects import services as projects
 from tracker.projects.models import AgencyKind, FacilityKind, PartnerRole, ProjectStatus
@@ -69,3 +73,24 @@ class Factories:
         agency = agency or self.agency()
         data = projects.PartnerData(agency_id=agency.id, role=role, **fields)
         return projects.add_partner(self.session, actor=self.admin, project=project, data=data)
+
+    def source(self, code: str = "national") -> FundingSource:
+        """One of the funding sources the budgets migration seeds (national, provincial, mp, ...)."""
+        return self.session.exec(select(FundingSource).where(FundingSource.code == code)).one()
+
+    def budget(self, project, year: int = 1405, source: FundingSource | str = "national", actor: User | None = None,
+               reason: str = "ثبت اولیه", **figures: int) -> BudgetLine:
+        """A budget line with the given figures, each set through the service in the order credit moves."""
+        unknown = set(figures) - set(Figure)
+        if unknown or not figures:
+            raise TypeError(f"give one or more of {[f.value for f in Figure]}, not {sorted(unknown)}")
+        source = self.source(source) if isinstance(source, str) else source
+        actor = actor or self.admin
+        line = budget_queries.find_line(self.session, project.id, year, source.id)
+        for figure in Figure:
+            if figure.value in figures:
+                entry = budgets.change_figure(self.session, actor=actor, change=budgets.FigureChange(
+                    project_id=project.id, fiscal_year=year, source_id=source.id, figure=figure,
+                    amount=figures[figure.value], expected_version=line.version if line else 0, reason=reason))
+                line = self.session.get(BudgetLine, entry.line_id)
+        return line

@@ -1,0 +1,143 @@
+"""The budget grid over HTTP: in-place edits, totals, refusals, conflicts, and the project's budget."""
+import pytest
+from sqlmodel import select
+
+from tests.conftest import htmx
+from tests.projects.helpers import count, fa
+from tracker.accounts.models import Role
+from tracker.budgets.models import BudgetEntry
+
+
+@pytest.fixture
+def officer(make, login):
+    user = make.user(role=Role.budget_officer, full_name="کارشناس بودجه")
+    login(user)
+    return user
+
+
+def cell_url(project, source, year=1405, figure="allocated"):
+    return f"/budgets/cells/{project.id}/{year}/{source.id}?figure={figure}"
+
+
+def save(client, project, source, amount, version, figure="allocated", **fields):
+    data = {"amount": amount, "version": version, "reason": "نامه ابلاغ", **fields}
+    return client.post(cell_url(project, source, figure=figure), data=data, headers=htmx())
+
+
+def test_the_grid_page_and_its_fragment(client, make, officer):
+    project = make.project(name="بهسازی استخر کارگران")
+    make.budget(project, approved=900, notified=800, allocated=500)
+
+    page = client.get("/budgets/?year=1405&figure=allocated")
+    fragment = client.get("/budgets/?year=1405&figure=allocated", headers=htmx())
+
+    assert page.status_code == fragment.status_code == 200
+    assert "<html" in page.text and "<html" not in fragment.text
+    assert "بهسازی استخر کارگران" in fragment.text and "۵۰۰" in fragment.text
+    assert "HX-Request" in page.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
+
+
+def test_an_officer_saves_a_cell_and_gets_the_new_totals(client, make, officer, db):
+    project = make.project()
+    national, provincial = make.source("national"), make.source("provincial")
+    line = make.budget(project, approved=2_000_000, notified=2_000_000)
+    make.budget(project, source=provincial, approved=500, notified=500, allocated=300)
+
+    response = save(client, project, national, "۱٬۲۵۰٬۰۰۰", line.version)
+
+    assert response.status_code == 200
+    assert "۱٬۲۵۰٬۰۰۰" in response.text
+    assert f'id="row-total-{project.id}" hx-swap-oob' in response.text
+    assert "۱٬۲۵۰٬۳۰۰" in response.text  # the row: national 1,250,000 + provincial 300
+    entry = db.exec(select(BudgetEntry).order_by(BudgetEntry.id.desc())).first()
+    assert (entry.from_amount, entry.to_amount, entry.reason) == (0, 1_250_000, "نامه ابلاغ")
+
+
+def test_tomans_are_stored_as_rials(client, make, officer, db):
+    project = make.project()
+    line = make.budget(project, approved=10_000, notified=10_000)
+    assert save(client, project, make.source(), "1000", line.version, unit="toman").status_code == 200
+    db.refresh(line)
+    assert line.allocated == 10_000
+
+
+@pytest.mark.parametrize(("amount", "message"), [
+    ("abc", "Enter the amount in whole rials, with digits only."),
+    ("-5", "An amount cannot be negative."),
+    ("3000", "Allocated credit cannot exceed notified credit (%(ceiling)s rials) on the same line."),
+])
+def test_bad_amounts_come_back_with_a_persian_message_and_nothing_stored(client, make, officer, db, app,
+                                                                         amount, message):
+    project = make.project()
+    line = make.budget(project, approved=2000, notified=2000)
+    entries = count(db, BudgetEntry)
+
+    response = save(client, project, make.source(), amount, line.version)
+
+    assert response.status_code == 422
+    expected = fa(app, message, ceiling="۲٬۰۰۰")
+    assert expected in response.text
+    assert count(db, BudgetEntry) == entries
+    db.refresh(line)
+    assert line.allocated == 0
+
+
+def test_a_change_without_a_reason_is_refused(client, make, officer, app):
+    project = make.project()
+    line = make.budget(project, approved=2000, notified=2000)
+    response = save(client, project, make.source(), "100", line.version, reason="")
+    assert response.status_code == 422
+    assert fa(app, "This field is required.") in response.text
+
+
+def test_a_stale_edit_is_a_conflict_that_says_who_changed_what(client, make, officer, db):
+    project = make.project()
+    line = make.budget(project, approved=5000, notified=5000)
+    stale = line.version
+    make.budget(project, allocated=1200, actor=make.user(role=Role.budget_officer, full_name="مریم احمدی"))
+
+    response = save(client, project, make.source(), "900", stale)
+
+    assert response.status_code == 409
+    assert "مریم احمدی" in response.text and "۱٬۲۰۰" in response.text
+    db.refresh(line)
+    assert line.allocated == 1200
+    assert f'name="version" value="{line.version}"' in response.text  # saving again replaces knowingly
+
+
+@pytest.mark.parametrize("role", [Role.director, Role.staff, Role.viewer])
+def test_other_roles_read_the_grid_but_may_not_change_figures(client, make, login, db, role):
+    project = make.project()
+    line = make.budget(project, approved=100, notified=100)
+    login(make.user(role=role))
+
+    page = client.get("/budgets/?year=1405", headers=htmx())
+    assert page.status_code == 200 and "hx-get" not in page.text.split("<tbody>")[1].split("</tbody>")[0]
+    assert save(client, project, make.source(), "50", line.version).status_code == 403
+    db.refresh(line)
+    assert line.allocated == 0
+
+
+def test_another_provinces_project_is_not_found(client, make, officer):
+    zanjan = make.project(county="زنجان", province="Zanjan")
+    assert client.get(cell_url(zanjan, make.source()) + "&edit=1", headers=htmx()).status_code == 404
+    assert save(client, zanjan, make.source(), "1", 0).status_code == 404
+
+
+def test_the_project_page_shows_its_budget_and_each_lines_history(client, make, officer):
+    project = make.project()
+    line = make.budget(project, approved=1000, notified=1000, allocated=800, spent=200)
+
+    page = client.get(f"/projects/{project.slug}")
+    history = client.get(f"/budgets/lines/{line.id}/history", headers=htmx())
+
+    assert "۸۰۰" in page.text and "۲۵٪" in page.text  # absorption = 200 / 800
+    assert history.status_code == 200 and history.text.count("<li>") == 4
+
+
+def test_an_officer_opens_the_cell_editor_with_the_current_version(client, make, officer):
+    project = make.project()
+    line = make.budget(project, approved=10, notified=10)
+    editor = client.get(cell_url(project, make.source()) + "&edit=1", headers=htmx())
+    assert editor.status_code == 200
+    assert f'name="version" value="{line.version}"' in editor.text
