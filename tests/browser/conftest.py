@@ -19,6 +19,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
+# A portrait tablet, as directors carry on site.
+TABLET = {
+    "viewport": {"width": 820, "height": 1180},
+    "has_touch": True,
+    "is_mobile": False,
+    "locale": "fa-IR",
+    "timezone_id": "Asia/Tehran",
+}
 ARTIFACTS = tracker.PROJECT_ROOT / "tests" / "artifacts"
 VENDOR = tracker.PROJECT_ROOT / "tracker" / "static" / "vendor"
 
@@ -96,3 +104,13 @@ def artifacts() -> Path:
     """Where screenshots go (git-ignored)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def tablet(browser, live_server):
+    """A fresh tablet-sized, touch-enabled, Persian-locale browser tab."""
+    context = browser.new_context(base_url=live_server, **TABLET)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

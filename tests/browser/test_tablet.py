@@ -9,13 +9,6 @@ from tracker.demo import data
 
 pytestmark = pytest.mark.browser
 
-TABLET = {
-    "viewport": {"width": 820, "height": 1180},
-    "has_touch": True,
-    "is_mobile": False,
-    "locale": "fa-IR",
-    "timezone_id": "Asia/Tehran",
-}
 SEARCH = "کازرون"
 
 
@@ -122,15 +115,6 @@ def log_in(page: Page, username: str = "bayari", screenshot=None) -> None:
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/projects/?$"))
 
-
-@pytest.fixture
-def tablet(browser, live_server):
-    """A fresh tablet-sized, touch-enabled, Persian-locale browser tab."""
-    context = browser.new_context(base_url=live_server, **TABLET)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_director_edits_progress_on_a_tablet(tablet: Page, artifacts):

@@ -112,8 +112,9 @@ def save_cell(project_id: int, year: int, source_id: int):
         except Conflict as conflict:
             context["line"] = conflict.current
             changed_by = queries.line_history(session, conflict.current.id)[:1]
-            form = CellForm(formdata=None, data={"version": conflict.current.version, "reason": form.reason.data,
-                                                 "letter_number": form.letter_number.data})
+            # The user's own amount stays in the box: saving again replaces the figure knowingly.
+            form = CellForm(formdata=None, data={"version": conflict.current.version, "amount": form.amount.data,
+                                                 "reason": form.reason.data, "letter_number": form.letter_number.data})
             return render("budgets/cell.html", "budgets/_cell_form.html", status=409, form=form,
                           conflict=changed_by[0] if changed_by else None,
                           current=getattr(conflict.current, filters.figure.value), **context)

@@ -1,0 +1,81 @@
+"""A budget officer on a tablet edits a cell of the grid; totals follow; a concurrent change is a conflict."""
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import TABLET
+from tests.browser.test_tablet import check_layout, log_in, settle
+from tracker.demo import data
+
+pytestmark = pytest.mark.browser
+
+GRID = "/budgets/?year=1405&figure=approved"
+
+
+def kazerun_row(page: Page):
+    return page.locator("tbody tr", has_text=data.KAZERUN_POOL)
+
+
+def open_cell(page: Page):
+    """Open the editor of the Kazerun pool's first source and return its amount input."""
+    kazerun_row(page).locator("button.cell").first.click()
+    amount = kazerun_row(page).locator("input[name=amount]")
+    expect(amount).to_be_focused()
+    return amount
+
+
+@pytest.fixture
+def second_officer(browser, live_server):
+    """Another person (the administrator) working on the same grid in a browser of their own."""
+    context = browser.new_context(base_url=live_server, **TABLET)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, "admin")
+    yield page
+    context.close()
+
+
+def test_an_officer_edits_a_cell_and_meets_a_conflict(tablet: Page, second_officer: Page, artifacts):
+    page_errors = []
+    tablet.on("pageerror", lambda error: page_errors.append(str(error)))
+    log_in(tablet, "budget")
+    tablet.goto(GRID)
+    tablet.locator("#reason").fill("ابلاغیه شماره ۱۲ سازمان مدیریت")
+    tablet.locator("#letter_number").fill("۱۲۳/ص/۴۵")
+    grand_before = tablet.locator("#grand-total").inner_text()
+
+    amount = open_cell(tablet)
+    amount.fill("۱٬۲۵۰٬۰۰۰٬۰۰۰")
+    amount.press("Enter")
+    row = kazerun_row(tablet)
+    expect(row.locator("button.cell").first).to_have_text("۱٬۲۵۰٬۰۰۰٬۰۰۰")
+    expect(row.locator("td.total")).to_have_text("۱٬۲۵۰٬۰۰۰٬۰۰۰")
+    expect(tablet.locator("#grand-total")).not_to_have_text(grand_before)
+    check_layout(tablet)
+    tablet.screenshot(path=artifacts / "tablet-budget-grid.png", full_page=True)
+
+    amount = open_cell(tablet)  # Escape leaves the cell as it was
+    amount.press("Escape")
+    expect(row.locator("button.cell").first).to_have_text("۱٬۲۵۰٬۰۰۰٬۰۰۰")
+
+    amount = open_cell(tablet)  # the editor now carries the line's version...
+    second_officer.goto(GRID)  # ...which the administrator changes in the meantime
+    second_officer.locator("#reason").fill("اصلاح رقم")
+    other = open_cell(second_officer)
+    other.fill("1500000000")
+    other.press("Enter")
+    expect(kazerun_row(second_officer).locator("button.cell").first).to_have_text("۱٬۵۰۰٬۰۰۰٬۰۰۰")
+
+    amount.fill("1300000000")
+    amount.press("Enter")
+    conflict = row.locator(".conflict")
+    expect(conflict).to_contain_text("مدیر سامانه")
+    expect(conflict).to_contain_text("۱٬۵۰۰٬۰۰۰٬۰۰۰")
+    tablet.screenshot(path=artifacts / "tablet-budget-conflict.png", full_page=True)
+
+    row.locator("input[name=amount]").press("Enter")  # saving again, knowingly, replaces the figure
+    expect(row.locator("button.cell").first).to_have_text("۱٬۳۰۰٬۰۰۰٬۰۰۰")
+    settle(tablet)
+    assert not page_errors, page_errors
+    assert re.search(r"/budgets/", tablet.url)
