@@ -141,3 +141,25 @@ def test_an_officer_opens_the_cell_editor_with_the_current_version(client, make,
     editor = client.get(cell_url(project, make.source()) + "&edit=1", headers=htmx())
     assert editor.status_code == 200
     assert f'name="version" value="{line.version}"' in editor.text
+
+
+def test_the_grid_and_a_project_budget_download_as_spreadsheets(client, make, officer):
+    project = make.project(name="بهسازی استخر کارگران")
+    make.budget(project, approved=900, notified=800, allocated=500)
+
+    grid_csv = client.get("/budgets/export.csv?year=1405&figure=allocated")
+    grid_xlsx = client.get("/budgets/export.xlsx?year=1405&figure=allocated")
+    project_csv = client.get(f"/budgets/projects/{project.slug}/budget.csv")
+
+    assert grid_csv.status_code == 200 and grid_csv.data.startswith(b"\xef\xbb\xbf")
+    assert "بهسازی استخر کارگران" in grid_csv.data.decode("utf-8-sig") and ",500," in grid_csv.data.decode()
+    assert grid_xlsx.status_code == 200 and grid_xlsx.data[:2] == b"PK"
+    assert "attachment" in grid_xlsx.headers["Content-Disposition"]
+    assert "900" in project_csv.data.decode() and project_csv.mimetype == "text/csv"
+
+
+def test_a_project_page_draws_its_budget_chart(client, make, officer):
+    project = make.project()
+    make.budget(project, approved=900, notified=800, allocated=500, spent=100)
+    page = client.get(f"/projects/{project.slug}")
+    assert page.text.count("<svg") == 1 and "budget-chart" in page.text

@@ -31,6 +31,10 @@ class FundingSource(SQLModel, table=True):
     position: int = 0
     active: bool = True
 
+    def name(self, language: str) -> str:
+        """The source's name in a language ("fa" or "en"), Persian where no English name was given."""
+        return (self.name_en or self.name_fa) if language == "en" else self.name_fa
+
 
 class BudgetLine(SQLModel, table=True):
     """A project's credit for one Jalali fiscal year from one source.

@@ -1,8 +1,11 @@
 """URL rules and thin views of the budgets area."""
-from flask import Blueprint, request
+import io
+from dataclasses import replace
+
+from flask import Blueprint, request, send_file
 from flask_login import current_user, login_required
 
-from tracker.budgets import queries, services
+from tracker.budgets import exports, queries, services
 from tracker.budgets.forms import FIGURE_LABELS, UNIT_LABELS, CellForm
 from tracker.budgets.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Figure
 from tracker.core.db import get_session
@@ -134,3 +137,30 @@ def history(line_id: int):
     rows = queries.line_history(session, line.id, Figure(figure) if figure in Figure.__members__ else None)
     return render("budgets/history.html", "budgets/_history.html", line=line, rows=rows)
 
+
+
+EXPORTS = {
+    "csv": (exports.grid_csv, exports.project_budget_csv, exports.CSV_MIMETYPE),
+    "xlsx": (exports.grid_xlsx, exports.project_budget_xlsx, exports.XLSX_MIMETYPE),
+}
+
+
+def _download(data: bytes, fmt: str, filename: str):
+    return send_file(io.BytesIO(data), mimetype=EXPORTS[fmt][2], as_attachment=True, download_name=filename)
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+def grid_export(fmt: str):
+    """The grid of every filtered project (not just one page) as a spreadsheet."""
+    filters = replace(_grid_filters(), page=1)
+    page = queries.grid(get_session(), current_user, filters, page_size=exports.EXPORT_PAGE_SIZE)
+    return _download(EXPORTS[fmt][0](page, filters), fmt, exports.grid_filename(filters, fmt))
+
+
+@bp.get("/projects/<ref>/budget.<any(csv, xlsx):fmt>")
+def project_export(ref: str, fmt: str):
+    """A project's budget, every year and source, as a spreadsheet."""
+    session = get_session()
+    project = projects.get_project(session, current_user, ref)
+    data = EXPORTS[fmt][1](project.name, queries.project_budget(session, project))
+    return _download(data, fmt, exports.project_budget_filename(project.slug, fmt))

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker.budgets import queries as budget_queries
+from tracker.budgets.chart import budget_chart_svg
 from tracker.core.db import get_session
 from tracker.core.forms import field_errors
 from tracker.core.htmx import form_view, redirect_to, render
@@ -135,8 +136,9 @@ def show(ref: str):
     """A project's page: its facts, partners and activity."""
     session = get_session()
     project = queries.get_project(session, current_user, ref)
+    budget = budget_queries.project_budget(session, project)
     return render("projects/show.html", detail=queries.project_detail(session, project),
-                  budget=budget_queries.project_budget(session, project))
+                  budget=budget, budget_chart=budget_chart_svg(budget.by_source()))
 
 
 @bp.route("/<ref>/edit", methods=["GET", "POST"])
