@@ -79,10 +79,28 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('line_id', 'version')
     )
+    # The ledger is append-only: the database itself refuses to change or remove an entry.
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("""
+            CREATE FUNCTION budget_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'budget entries are append-only'; END $$
+        """)
+        op.execute("""
+            CREATE TRIGGER budget_entries_append_only BEFORE UPDATE OR DELETE ON budget_entries
+            FOR EACH ROW EXECUTE FUNCTION budget_entries_append_only()
+        """)
+    else:
+        for event in ("UPDATE", "DELETE"):
+            op.execute(f"""
+                CREATE TRIGGER budget_entries_no_{event.lower()} BEFORE {event} ON budget_entries
+                BEGIN SELECT RAISE(ABORT, 'budget entries are append-only'); END
+            """)
 
 
 def downgrade() -> None:
-    op.drop_table('budget_entries')
+    op.drop_table('budget_entries')  # its triggers go with it
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION budget_entries_append_only()")
     with op.batch_alter_table('budget_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_budget_lines_source_id'))
         batch_op.drop_index(batch_op.f('ix_budget_lines_fiscal_year'))

@@ -49,14 +49,18 @@ def require_budget_editor(actor: User) -> None:
         raise Forbidden
 
 
-def _check(session: Session, change: FigureChange) -> None:
+def _check(session: Session, change: FigureChange, line: BudgetLine) -> None:
     errors = {}
     if not change.reason.strip():
         errors["reason"] = _l("Say why the figure changes.")
+    for name, limit in (("reason", 500), ("letter_number", 60)):
+        if len(getattr(change, name).strip()) > limit:
+            errors[name] = _l("At most %(max)s characters.", max=number_in_locale(limit))
     if not FIRST_FISCAL_YEAR <= change.fiscal_year <= LAST_FISCAL_YEAR:
         errors["fiscal_year"] = _l("The fiscal year must be between 1390 and 1420.")
     source = queries.get_source(session, change.source_id)
-    if source is None or not source.active:
+    # A retired source takes no new lines, but its existing lines can still be corrected.
+    if source is None or (not source.active and line.id is None):
         errors["source_id"] = _l("There is no such funding source.")
     if not 0 <= change.amount <= MAX_RIALS:
         errors["amount"] = _l("The amount must be between 0 and 10^15 rials.")
@@ -100,11 +104,11 @@ def change_figure(session: Session, *, actor: User, change: FigureChange) -> Bud
     """Append a ledger entry setting one figure; a stale version is a Conflict, nothing is overwritten."""
     project = projects.get_project(session, actor, change.project_id)
     require_budget_editor(actor)
-    _check(session, change)
     # Check against the line as it stands (before its first figure, an empty one never stored), so that a
     # refused change leaves nothing behind, not even an empty line.
     line = queries.find_line(session, change.project_id, change.fiscal_year, change.source_id) or BudgetLine(
         project_id=change.project_id, fiscal_year=change.fiscal_year, source_id=change.source_id)
+    _check(session, change, line)
     if line.version != change.expected_version:
         raise Conflict(line)
     _check_order(line, change)
