@@ -163,3 +163,28 @@ def test_a_project_page_draws_its_budget_chart(client, make, officer):
     make.budget(project, approved=900, notified=800, allocated=500, spent=100)
     page = client.get(f"/projects/{project.slug}")
     assert page.text.count("<svg") == 1 and "budget-chart" in page.text
+
+
+def test_an_administrator_adds_renames_and_retires_funding_sources(client, make, login, db, app):
+    login(make.admin)
+    created = client.post("/budgets/sources/new", data={
+        "code": "charity", "name_fa": "کمک‌های مردمی", "name_en": "Donations", "position": "7", "active": "y"})
+    duplicate = client.post("/budgets/sources/new", data={"code": "national", "name_fa": "اعتبارات ملي"})
+    source = make.source("charity")
+    retired = client.post(f"/budgets/sources/{source.id}/edit", data={
+        "code": "charity", "name_fa": "کمک‌های مردمی", "name_en": "Donations", "position": "7"})
+
+    assert created.status_code == 303 and retired.status_code == 303
+    assert duplicate.status_code == 422
+    assert fa(app, "Another funding source has this code.") in duplicate.text
+    assert fa(app, "Another funding source has this name.") in duplicate.text  # typed with an Arabic yeh
+    db.refresh(source)
+    assert source.active is False
+    assert "کمک‌های مردمی" not in client.get("/budgets/?year=1405", headers=htmx()).text
+
+
+@pytest.mark.parametrize("role", [Role.budget_officer, Role.director, Role.viewer])
+def test_only_an_administrator_edits_funding_sources(client, make, login, role):
+    login(make.user(role=role))
+    assert client.get("/budgets/sources/").status_code == 403
+    assert client.post("/budgets/sources/new", data={"code": "x", "name_fa": "ایکس"}).status_code == 403

@@ -1,10 +1,10 @@
 """Forms of the budgets area: a cell's new amount, and the reason and letter that go with it."""
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import ValidationError
 
 from tracker.budgets.models import Figure
-from tracker.budgets.services import FigureChange
+from tracker.budgets.services import FigureChange, SourceData
 from tracker.core.forms import ChoiceField, IntegerInput, JalaliDateField, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.money import AmountError, parse_rials
@@ -43,3 +43,18 @@ class CellForm(FlaskForm):
             letter_number=self.letter_number.data or "", letter_date=self.letter_date.data,
         )
 
+
+
+class SourceForm(FlaskForm):
+    """A funding source's fields."""
+
+    code = StringField(_l("Code"), validators=[required(), max_length(40)])
+    name_fa = StringField(_l("Persian name"), validators=[required(), max_length(120)])
+    name_en = StringField(_l("English name"), validators=[max_length(120)])
+    position = IntegerInput(_l("Order"))
+    active = BooleanField(_l("In use"), default=True)
+
+    def to_data(self) -> SourceData:
+        """The typed values for the budget services."""
+        return SourceData(code=self.code.data, name_fa=self.name_fa.data, name_en=self.name_en.data or "",
+                          position=self.position.data or 0, active=self.active.data)

@@ -2,16 +2,16 @@
 import io
 from dataclasses import replace
 
-from flask import Blueprint, request, send_file
+from flask import Blueprint, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from tracker.budgets import exports, queries, services
-from tracker.budgets.forms import FIGURE_LABELS, UNIT_LABELS, CellForm
+from tracker.budgets.forms import FIGURE_LABELS, UNIT_LABELS, CellForm, SourceForm
 from tracker.budgets.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Figure
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, InvalidInput, NotFound
 from tracker.core.forms import show_errors
-from tracker.core.htmx import render
+from tracker.core.htmx import form_view, render
 from tracker.core.jalali import jalali_year, today
 from tracker.projects import queries as projects
 from tracker.projects.models import ProjectStatus
@@ -126,6 +126,31 @@ def save_cell(project_id: int, year: int, source_id: int):
             totals = queries.cell_totals(session, current_user, filters, project_id, source_id)
             return _cell_view(context, totals=totals)
     return render("budgets/cell.html", "budgets/_cell_form.html", status=422, form=form, **context)
+
+
+@bp.get("/sources/")
+def source_list():
+    """The funding sources, retired ones included, for an administrator to edit."""
+    services.require_admin(current_user)
+    return render("budgets/sources.html", sources=queries.sources(get_session(), include_inactive=True))
+
+
+@bp.route("/sources/new", methods=["GET", "POST"])
+@bp.route("/sources/<int:source_id>/edit", methods=["GET", "POST"])
+def source_form(source_id: int | None = None):
+    """Create or edit a funding source."""
+    session = get_session()
+    services.require_admin(current_user)
+    source = queries.get_source(session, source_id) if source_id else None
+    if source_id and source is None:
+        raise NotFound
+
+    def save(form):
+        services.save_source(session, actor=current_user, data=form.to_data(), source=source)
+        return url_for("budgets.source_list")
+
+    return form_view(SourceForm(obj=source), save, "budgets/source_form.html", "budgets/_source_form.html",
+                     source=source)
 
 
 @bp.get("/lines/<int:line_id>/history")

@@ -1,5 +1,5 @@
 """Writes of the budgets area: a figure changes only by appending a ledger entry, checked and audited."""
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import update
@@ -8,12 +8,20 @@ from sqlmodel import Session
 
 from tracker.accounts.models import User
 from tracker.budgets import queries
-from tracker.budgets.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, BudgetEntry, BudgetLine, Figure
-from tracker.core.audit import record_change
+from tracker.budgets.models import (
+    FIRST_FISCAL_YEAR,
+    LAST_FISCAL_YEAR,
+    BudgetEntry,
+    BudgetLine,
+    Figure,
+    FundingSource,
+)
+from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import Conflict, Forbidden, InvalidInput
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import number_in_locale
 from tracker.core.money import MAX_RIALS
+from tracker.core.persian import normalize_search
 from tracker.projects import queries as projects
 
 # A figure may not exceed the one before it on the same line: (figure, its ceiling).
@@ -41,6 +49,12 @@ class FigureChange:
     reason: str
     letter_number: str = ""
     letter_date: date | None = None
+
+
+def require_admin(actor: User) -> None:
+    """Refuse anyone but an administrator (reference data)."""
+    if not actor.is_admin:
+        raise Forbidden
 
 
 def require_budget_editor(actor: User) -> None:
@@ -137,3 +151,43 @@ def change_figure(session: Session, *, actor: User, change: FigureChange) -> Bud
     record_change(session, actor_id=actor.id, action="create", record=entry, before=None, project_id=project.id,
                   summary=f"{change.figure.value} {change.fiscal_year}: {before} → {change.amount}")
     return entry
+
+
+@dataclass(frozen=True)
+class SourceData:
+    """The fields of a funding source an administrator edits."""
+
+    code: str
+    name_fa: str
+    name_en: str = ""
+    position: int = 0
+    active: bool = True
+
+
+def _check_source(session: Session, data: SourceData, source_id: int | None) -> None:
+    errors = {}
+    for other in queries.sources(session, include_inactive=True):
+        if other.id == source_id:
+            continue
+        if other.code == data.code.strip():
+            errors["code"] = _l("Another funding source has this code.")
+        if normalize_search(other.name_fa) == normalize_search(data.name_fa):
+            errors["name_fa"] = _l("Another funding source has this name.")
+    if errors:
+        raise InvalidInput(errors)
+
+
+def save_source(session: Session, *, actor: User, data: SourceData, source: FundingSource | None = None
+                ) -> FundingSource:
+    """Create or change a funding source (reference data: administrators only); retire it with active=False."""
+    require_admin(actor)
+    _check_source(session, data, source.id if source else None)
+    before = snapshot(source) if source else None
+    source = source or FundingSource(code="", name_fa="", name_en="")
+    for key, value in asdict(data).items():
+        setattr(source, key, value.strip() if type(value) is str else value)
+    session.add(source)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="update" if before else "create", record=source,
+                  before=before, summary=source.name_fa)
+    return source
