@@ -1,4 +1,5 @@
 """The app in this process: the SQL statements one request issues, and their query plans."""
+import re
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -46,13 +47,31 @@ class StatementCounter:
             raise AssertionError(f"in-process GET {path} answered {response.status_code}")
         return list(self.seen), response.get_data(as_text=True)
 
-    def explain(self, statements: list[Statement]) -> list[tuple[str, str]]:
-        """EXPLAIN ANALYZE of each statement that reads projects (PostgreSQL only), with its SQL."""
+    def post_statements(self, user_id: int, page: str, path: str, data: dict,
+                        headers: dict | None = None) -> tuple[list[Statement], str, int]:
+        """The statements of one POST of `data` to `path` as this user, with the CSRF token a GET of `page`
+        put in its session; and the reply's body and status."""
+        client = self.app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+        html = client.get(page).get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"', html)
+        if token is None:
+            raise AssertionError(f"no CSRF token on {page}")
+        self.seen.clear()
+        response = client.post(path, data=data | {"csrf_token": token.group(1) or token.group(2)}, headers=headers)
+        return list(self.seen), response.get_data(as_text=True), response.status_code
+
+    def explain(self, statements: list[Statement], marks: tuple[str, ...] = ("FROM projects",),
+                ) -> list[tuple[str, str]]:
+        """EXPLAIN ANALYZE of each SELECT that reads one of `marks` (by default projects; PostgreSQL only)."""
         engine = self.app.extensions["engine"]
         plans = []
         with engine.connect() as conn:
             for statement in statements:
-                if "FROM projects" not in statement.sql:
+                if not statement.sql.lstrip().upper().startswith("SELECT") or not any(
+                        mark in statement.sql for mark in marks):
                     continue
                 rows = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {statement.sql}", statement.parameters)
                 plans.append((statement.sql, "\n".join(row[0] for row in rows)))

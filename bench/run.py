@@ -12,6 +12,13 @@ with gunicorn (2 workers), logs in through the real form as a director of Fars a
 
 `statements` is counted in-process; `ratio_to_bare` is the list's rps over the bare route's, measured
 in turns in the same run. `--explain` prints PostgreSQL's EXPLAIN ANALYZE of the list's queries to stderr.
+
+Then the budget grid and one cell save at 500 and 2,000 projects, on a database of their own (bench/budgets.py):
+
+    bench: budget_grid p50_ms=… p95_ms=… statements=… projects=… db=… level=… rows=… matches=… requests=…
+    bench: budget_cell_save p50_ms=… p95_ms=… statements=… projects=… db=… level=… requests=…
+
+`--only projects` or `--only budgets` runs one of the two.
 """
 import argparse
 import os
@@ -28,7 +35,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import database, load, seed, server  # noqa: E402
+from bench import budgets, database, load, seed, server  # noqa: E402
 from bench.inprocess import Statement, StatementCounter  # noqa: E402
 from tracker.core.db import make_engine  # noqa: E402
 from tracker.core.persian import format_number, normalize_search  # noqa: E402
@@ -111,21 +118,8 @@ def _measure_size(args, db, engine, seeded, counter, base_url, cookies) -> list[
     return statements
 
 
-def main() -> int:
-    """Seed, serve, measure and print; the database is dropped and gunicorn stopped whatever happens."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=800, help="measured requests per URL (default 800)")
-    parser.add_argument("--seconds", type=float, default=20, help="time limit per URL (default 20)")
-    parser.add_argument("--concurrency", type=int, default=load.CONCURRENCY, help="connections at once")
-    parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the list's queries")
-    args = parser.parse_args()
-    # A SIGTERM (or Ctrl-C) unwinds through the `with` blocks, which stop gunicorn and drop the database.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    secret_key = secrets.token_hex(32)
-    os.environ["TRACKER_SECRET_KEY"] = secret_key  # so create_app never writes instance/secret_key
-    started = time.monotonic()
-
+def _project_list(args, secret_key: str) -> None:
+    """The project list's figures at each size; the database is dropped and gunicorn stopped whatever happens."""
     with database.throwaway() as db:
         engine = make_engine(db.url)
         seeded = seed.seed_places(engine)
@@ -146,6 +140,32 @@ def main() -> int:
         finally:
             counter.close()
             engine.dispose()
+
+
+def main() -> int:
+    """Measure the project list, then the budgets, and print their lines."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=800, help="measured requests per URL (default 800)")
+    parser.add_argument("--seconds", type=float, default=20, help="time limit per URL (default 20)")
+    parser.add_argument("--concurrency", type=int, default=load.CONCURRENCY, help="connections at once")
+    parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the measured queries")
+    parser.add_argument("--only", choices=("projects", "budgets"), help="measure only the project list or budgets")
+    parser.add_argument("--budget-requests", type=int, default=200,
+                        help="measured grid loads and cell saves per size (default 200)")
+    parser.add_argument("--budget-level", choices=("auto", "http", "service"), default="auto",
+                        help="budgets through gunicorn (http) or the query and service in-process; auto: http "
+                             "when the app has the budget routes")
+    args = parser.parse_args()
+    # A SIGTERM (or Ctrl-C) unwinds through the `with` blocks, which stop gunicorn and drop the database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    secret_key = secrets.token_hex(32)
+    os.environ["TRACKER_SECRET_KEY"] = secret_key  # so create_app never writes instance/secret_key
+    started = time.monotonic()
+    if args.only != "budgets":
+        _project_list(args, secret_key)
+    if args.only != "projects":
+        budgets.run(args, secret_key)
     print(f"bench: done seconds={time.monotonic() - started:.0f}", file=sys.stderr)
     return 0
 

@@ -175,10 +175,11 @@ def _project_row(rng: random.Random, serial: int, place: Place) -> dict:
     }
 
 
-def add_projects(engine: Engine, seeded: Seeded, count: int) -> None:
-    """Add `count` projects spread over every facility, a share of them with partners; then ANALYZE."""
+def add_projects(engine: Engine, seeded: Seeded, count: int, places: list[Place] | None = None) -> list[int]:
+    """Add `count` projects spread over every facility (or over `places`, repeats weighing more), a share of
+    them with partners; then ANALYZE. Returns the new projects' ids."""
     rng = random.Random(1404 + seeded.projects)
-    rows = [_project_row(rng, seeded.projects + i + 1, rng.choice(seeded.places)) for i in range(count)]
+    rows = [_project_row(rng, seeded.projects + i + 1, rng.choice(places or seeded.places)) for i in range(count)]
     with engine.begin() as conn:
         project_ids = _insert(conn, Project, rows)
         partner_rows = []
@@ -195,6 +196,7 @@ def add_projects(engine: Engine, seeded: Seeded, count: int) -> None:
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("ANALYZE")
     seeded.projects += count
+    return project_ids
 
 
 def check_search_text(engine: Engine, sample: int = 5) -> None:

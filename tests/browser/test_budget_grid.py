@@ -55,9 +55,11 @@ def test_an_officer_edits_a_cell_and_meets_a_conflict(tablet: Page, second_offic
     check_layout(tablet)
     tablet.screenshot(path=artifacts / "tablet-budget-grid.png", full_page=True)
 
+    expect(row.locator("button.cell").first).to_be_focused()  # the keyboard stays on the saved cell
     amount = open_cell(tablet)  # Escape leaves the cell as it was
     amount.press("Escape")
     expect(row.locator("button.cell").first).to_have_text("۱٬۲۵۰٬۰۰۰٬۰۰۰")
+    expect(row.locator("button.cell").first).to_be_focused()
 
     amount = open_cell(tablet)  # the editor now carries the line's version...
     second_officer.goto(GRID)  # ...which the administrator changes in the meantime

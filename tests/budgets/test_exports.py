@@ -40,9 +40,9 @@ def in_language(plain_app):
 
 
 def grid_page() -> GridPage:
-    projects = [GridProject(10, "pool", "استخر کارگران کازرون", "کازرون"),
-                GridProject(11, "gym", "مجموعه ورزشی شیراز", "شیراز"),
-                GridProject(12, "inn", "=cmd|' /C calc'!A0", "مرودشت")]
+    projects = [GridProject(10, "pool", "استخر کارگران کازرون", "کازرون", False),
+                GridProject(11, "gym", "مجموعه ورزشی شیراز", "شیراز", True),
+                GridProject(12, "inn", "=cmd|' /C calc'!A0", "مرودشت", False)]
     cells = {
         (10, 1): Cell(1_250_000_000, 3, False),
         (10, 2): Cell(400_000_000, 1, True),

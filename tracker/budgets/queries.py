@@ -72,6 +72,7 @@ class GridProject:
     slug: str
     name: str
     county_name: str
+    is_sample: bool
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def grid(session: Session, user: User, filters: GridFilters, page_size: int = 50
     pages = max(1, math.ceil(total / page_size))
     page = min(max(1, filters.page), pages)
     rows = session.exec(
-        select(Project.id, Project.slug, Project.name, County.name_fa)
+        select(Project.id, Project.slug, Project.name, County.name_fa, Project.is_sample)
         .join(County, County.id == Project.county_id)
         .where(*clauses)
         .order_by(col(County.name_fa).collate(PERSIAN), col(Project.name).collate(PERSIAN), col(Project.id))

@@ -84,7 +84,9 @@ def _cell_view(context: dict, status: int = 200, **extra):
     line, figure = context["line"], context["filters"].figure
     cell = queries.Cell(getattr(line, figure.value), line.version, line.spent > line.allocated) if line else \
         queries.Cell(0, 0, False)
-    return render("budgets/cell.html", "budgets/_cell.html", status=status, cell=cell, **context, **extra)
+    # refocus: after Enter or Escape the keyboard stays on the cell, so Tab goes on to the next one.
+    return render("budgets/cell.html", "budgets/_cell.html", status=status, cell=cell, refocus=True, **context,
+                  **extra)
 
 
 @bp.get("/cells/<int:project_id>/<int:year>/<int:source_id>")

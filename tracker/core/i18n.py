@@ -65,6 +65,7 @@ def text_direction() -> str:
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and register the display filters."""
+    from tracker.core import money  # money's messages need this module first
     Babel(app, locale_selector=select_locale)
     # Jinja's newstyle callables fill in the variables themselves, with autoescaping.
     app.jinja_env.install_gettext_callables(_translate, _translate_plural, newstyle=True)
@@ -75,6 +76,7 @@ def init_app(app: Flask) -> None:
         num=lambda n: persian.format_number(n, locale=current_language()),
         pct=lambda n: persian.format_percent(n, locale=current_language()),
         digits=lambda s: persian.to_persian_digits(s) if current_language() == "fa" else str(s),
+        rials_short=lambda n: money.short_rials(n, current_language()) if n is not None else "",
     )
     app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction,
                                   today=jalali.today)

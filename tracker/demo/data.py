@@ -100,3 +100,17 @@ USERS = [
     ("mp-office", "viewer", "Fars", None, "دفتر نماینده کازرون و کوه‌چنار", "mp-office@example.org"),
     ("zanjan", "director", "Zanjan", None, "مدیر نمونه زنجان", "zanjan@example.org"),
 ]
+
+# Sample credit (invented: the report gives no amounts) on the sample projects only, in rials:
+# (project, fiscal year, source code, approved, notified, allocated, spent)
+SAMPLE_BUDGETS = [
+    ("بهسازی مجموعه ورزشی کارگران شیراز", 1405, "national", 25_000_000_000, 15_000_000_000, 0, 0),
+    ("نوسازی کلاس‌های مرکز آموزش تعاون زنجان", 1404, "provincial", 4_000_000_000, 4_000_000_000,
+     4_000_000_000, 4_300_000_000),
+    ("نوسازی کلاس‌های مرکز آموزش تعاون زنجان", 1405, "provincial", 8_000_000_000, 8_000_000_000,
+     5_000_000_000, 3_200_000_000),
+    ("تعمیر سیستم گرمایش مهمانسرای کارگران کوه‌چنار", 1404, "directorate", 2_000_000_000, 2_000_000_000,
+     1_500_000_000, 1_200_000_000),
+    ("تعمیر سیستم گرمایش مهمانسرای کارگران کوه‌چنار", 1405, "national", 3_000_000_000, 1_000_000_000, 0, 0),
+]
+SAMPLE_BUDGET_REASON = "داده نمونه برای نمایش"

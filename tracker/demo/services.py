@@ -4,6 +4,9 @@ from sqlmodel import Session
 from tracker.accounts import queries as account_queries
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Role, User
+from tracker.budgets import queries as budget_queries
+from tracker.budgets import services as budgets
+from tracker.budgets.models import Figure
 from tracker.core.jalali import parse_jalali_date
 from tracker.demo import data
 from tracker.projects import queries
@@ -73,10 +76,24 @@ def _projects(session: Session, admin: User, facility_ids: dict[str, int]) -> No
                 agency_id=agency.id, role=PartnerRole.party_to_agreement))
 
 
+def _budgets(session: Session, admin: User) -> None:
+    sources = {source.code: source for source in budget_queries.sources(session)}
+    for name, year, code, *amounts in data.SAMPLE_BUDGETS:
+        project = queries.project_by_name(session, name)
+        if budget_queries.find_line(session, project.id, year, sources[code].id) is not None:
+            continue
+        for figure, amount in zip(Figure, amounts, strict=True):
+            line = budget_queries.find_line(session, project.id, year, sources[code].id)
+            budgets.change_figure(session, actor=admin, change=budgets.FigureChange(
+                project_id=project.id, fiscal_year=year, source_id=sources[code].id, figure=figure, amount=amount,
+                expected_version=line.version if line else 0, reason=data.SAMPLE_BUDGET_REASON))
+
+
 def load_demo(session: Session) -> None:
     """Create whatever part of the demo data set is missing."""
     _places(session)
     admin = _users(session)
     _agencies(session, admin)
     _projects(session, admin, _facilities(session, admin))
+    _budgets(session, admin)
     session.flush()
