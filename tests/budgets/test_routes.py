@@ -188,3 +188,13 @@ def test_only_an_administrator_edits_funding_sources(client, make, login, role):
     login(make.user(role=role))
     assert client.get("/budgets/sources/").status_code == 403
     assert client.post("/budgets/sources/new", data={"code": "x", "name_fa": "ایکس"}).status_code == 403
+
+
+def test_the_grid_and_budget_read_in_english_too(client, make, officer):
+    project = make.project()
+    make.budget(project, approved=1_250_000_000, notified=1_000_000_000)
+    client.post("/language/en")
+    grid = client.get("/budgets/?year=1405&figure=approved")
+    page = client.get(f"/projects/{project.slug}")
+    assert 'dir="ltr"' in grid.text and "National credits" in grid.text and "1,250,000,000" in grid.text
+    assert "1.25 billion rials" in page.text
