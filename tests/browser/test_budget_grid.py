@@ -81,3 +81,16 @@ def test_an_officer_edits_a_cell_and_meets_a_conflict(tablet: Page, second_offic
     settle(tablet)
     assert not page_errors, page_errors
     assert re.search(r"/budgets/", tablet.url)
+
+
+def test_a_project_page_shows_its_credit_and_chart(tablet: Page, artifacts):
+    log_in(tablet, "budget")
+    tablet.goto("/projects/?q=" + "کوه‌چنار")
+    tablet.get_by_role("link", name=re.compile("مهمانسرای کارگران کوه‌چنار")).first.click()
+    budget = tablet.locator("#budget")
+    expect(budget.locator("svg")).to_be_visible()
+    expect(budget.locator("tfoot")).to_contain_text("۳٬۰۰۰٬۰۰۰٬۰۰۰")  # notified over both years: 2 + 1 billion
+    budget.locator("a.history-link").last.click()
+    expect(budget.locator("#budget-history .ledger li").first).to_contain_text("داده نمونه")
+    check_layout(tablet)
+    budget.screenshot(path=artifacts / "tablet-project-budget.png")
