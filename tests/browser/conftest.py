@@ -1,5 +1,6 @@
 """Fixtures of the browser tests: a live server on a file database with the demo data, and Debian's Chromium."""
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -106,11 +107,17 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+@contextmanager
+def tablet_page(browser, base_url: str):
+    """A fresh tablet-sized, touch-enabled, Persian-locale browser tab with its own cookies."""
+    context = browser.new_context(base_url=base_url, **TABLET)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def tablet(browser, live_server):
-    """A fresh tablet-sized, touch-enabled, Persian-locale browser tab."""
-    context = browser.new_context(base_url=live_server, **TABLET)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    """A tablet tab on the live server."""
+    with tablet_page(browser, live_server) as page:
+        yield page

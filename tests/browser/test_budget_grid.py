@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import TABLET
+from tests.browser.conftest import tablet_page
 from tests.browser.test_tablet import check_layout, log_in, settle
 from tracker.demo import data
 
@@ -28,12 +28,9 @@ def open_cell(page: Page):
 @pytest.fixture
 def second_officer(browser, live_server):
     """Another person (the administrator) working on the same grid in a browser of their own."""
-    context = browser.new_context(base_url=live_server, **TABLET)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    log_in(page, "admin")
-    yield page
-    context.close()
+    with tablet_page(browser, live_server) as page:
+        log_in(page, "admin")
+        yield page
 
 
 def test_an_officer_edits_a_cell_and_meets_a_conflict(tablet: Page, second_officer: Page, artifacts):

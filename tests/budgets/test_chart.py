@@ -1,12 +1,9 @@
 """The budget chart: a self-contained SVG (and its HTML twin for PDFs) drawn from a project's totals by source."""
 import xml.etree.ElementTree as ET
-from contextlib import ExitStack
 
 import pytest
-from flask_babel import force_locale
 from markupsafe import Markup
 
-import tracker
 from tracker.budgets import chart
 from tracker.budgets.models import Figure, FundingSource
 from tracker.core.money import short_rials
@@ -25,23 +22,6 @@ BY_SOURCE = [
     (HOSTILE, {Figure.approved: 750_000_000, Figure.notified: 0, Figure.allocated: 0, Figure.spent: 0}),
 ]
 LARGEST = 12_500_000_000
-
-
-@pytest.fixture(scope="module")
-def plain_app():
-    return tracker.create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
-
-
-@pytest.fixture
-def in_language(plain_app):
-    """Run the rest of a test inside a request in one UI language."""
-    with ExitStack() as stack:
-
-        def enter(language: str) -> None:
-            stack.enter_context(plain_app.test_request_context())
-            stack.enter_context(force_locale(language))
-
-        yield enter
 
 
 def bars(root: ET.Element) -> list[ET.Element]:

@@ -1,14 +1,11 @@
 """Exports of the grid and of a project's budget: CSV and XLSX bytes from plain query results, no database."""
 import csv
 import io
-from contextlib import ExitStack
 from datetime import UTC, datetime
 
 import pytest
-from flask_babel import force_locale
 from openpyxl import load_workbook
 
-import tracker
 from tracker.budgets import exports
 from tracker.budgets.models import BudgetLine, Figure, FundingSource
 from tracker.budgets.queries import Cell, GridFilters, GridPage, GridProject, ProjectBudget, SourceLine, YearBudget
@@ -20,23 +17,6 @@ PROVINCIAL = FundingSource(id=2, code="provincial", name_fa="اعتبارات ا
 # A name a user typed that a spreadsheet would otherwise run as a formula.
 TRICKY = FundingSource(id=3, code="other", name_fa="=HYPERLINK(\"http://x\")", name_en="=1+1", position=2)
 SOURCES = [NATIONAL, PROVINCIAL, TRICKY]
-
-
-@pytest.fixture(scope="module")
-def plain_app():
-    return tracker.create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
-
-
-@pytest.fixture
-def in_language(plain_app):
-    """Run the rest of a test inside a request in one UI language."""
-    with ExitStack() as stack:
-
-        def enter(language: str) -> None:
-            stack.enter_context(plain_app.test_request_context())
-            stack.enter_context(force_locale(language))
-
-        yield enter
 
 
 def grid_page() -> GridPage:
