@@ -76,6 +76,7 @@ def metadata():
     import tracker.budgets.models  # noqa: F401
     import tracker.core.audit  # noqa: F401
     import tracker.projects.models  # noqa: F401
+    import tracker.visits.models  # noqa: F401
 
     return SQLModel.metadata
 

@@ -1,8 +1,9 @@
 """Tables of the projects area: geography, agencies, facilities, projects and partners."""
+import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
 from tracker.core.db import string_enum
@@ -142,6 +143,11 @@ class Project(SQLModel, table=True):
     start_date: date | None = None
     target_date: date | None = None
     physical_progress: int | None = None
+    # The visit whose observed progress set physical_progress; empty when someone typed it in.
+    progress_visit_id: uuid.UUID | None = Field(
+        default=None,
+        sa_column=Column(Uuid, ForeignKey("visits.id", use_alter=True, name="fk_projects_progress_visit")),
+    )
     agreement: str = Field(default="", max_length=2000)
     strategy: Strategy | None = Field(default=None, sa_type=string_enum(Strategy))
     description: str = Field(default="", max_length=4000)

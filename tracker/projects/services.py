@@ -130,6 +130,8 @@ def update_project(session: Session, *, actor: User, project: Project, data: Pro
     facility = _check_project(session, actor, data, project.id)
     county = session.get(County, facility.county_id)
     before = snapshot(project)
+    if data.physical_progress != project.physical_progress:
+        project.progress_visit_id = None  # typed in by hand, no longer what a visit observed
     _assign(project, data)
     project.county_id, project.province_id = county.id, county.province_id
     project.search_text = _search_text(session, project, facility)
