@@ -1,4 +1,5 @@
 """The audit trail: one event per create, edit and delete, with before and after."""
+import uuid
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
@@ -21,7 +22,9 @@ class AuditEvent(SQLModel, table=True):
     actor_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     action: str = Field(max_length=16)
     entity: str = Field(max_length=40)
-    entity_id: int
+    # Most records have whole-number ids; those made on a client (visits, decisions, photos) have UUIDs.
+    entity_id: int | None = None
+    entity_uuid: uuid.UUID | None = Field(default=None, index=True)
     project_id: int | None = Field(default=None, foreign_key="projects.id", index=True)
     summary: str = Field(default="", max_length=300)
     before: dict | None = Field(default=None, sa_column=Column(JSON))
@@ -33,6 +36,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
     return value
 
 
@@ -69,7 +74,8 @@ def record_change(
         actor_id=actor_id,
         action=action,
         entity=record.__tablename__,
-        entity_id=record.id,
+        entity_id=None if isinstance(record.id, uuid.UUID) else record.id,
+        entity_uuid=record.id if isinstance(record.id, uuid.UUID) else None,
         project_id=project_id,
         summary=summary[:300],
         before=before,
