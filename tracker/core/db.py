@@ -73,6 +73,7 @@ def metadata():
     from sqlmodel import SQLModel
 
     import tracker.accounts.models  # noqa: F401
+    import tracker.briefs.models  # noqa: F401
     import tracker.budgets.models  # noqa: F401
     import tracker.core.audit  # noqa: F401
     import tracker.projects.models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Status briefs (گزارش وضعیت) for members of parliament: PDFs rendered from live data, and their archive."""
