@@ -23,6 +23,12 @@ def max_length(limit: int):
 class JalaliDateField(StringField):
     """A date typed in Jalali (Persian or Latin digits, / or -), held as a Gregorian date."""
 
+    # jalali-picker.js adds a touch calendar to inputs marked data-jalali-date; typing still works.
+    INPUT_ATTRIBUTES = {"data-jalali-date": "", "inputmode": "decimal", "dir": "ltr", "autocomplete": "off"}
+
+    def __init__(self, *args, render_kw=None, **kwargs):
+        super().__init__(*args, render_kw={**self.INPUT_ATTRIBUTES, **(render_kw or {})}, **kwargs)
+
     def process_formdata(self, valuelist):
         self.raw = valuelist[0].strip() if valuelist else ""
         self.data = None
