@@ -1,13 +1,16 @@
 """Wiring of the web app: extensions, blueprints, error pages, CLI and /healthz."""
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 
 from tracker.core.db import get_session
 from tracker.core.errors import Forbidden, NotFound
+from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
+from tracker.core.persian import format_number
 from tracker.core.security import csrf, limiter, login_manager
+from tracker.visits.photos import MB, request_limit_bytes
 
 
 def _load_user(user_id: str):
@@ -19,6 +22,16 @@ def _load_user(user_id: str):
 def _error_page(status: int, message: str):
     template = "_error.html" if request.headers.get("HX-Request") == "true" else "error.html"
     return render_template(template, status=status, message=message), status
+
+
+def _too_large(_error):
+    """413: the request was over MAX_CONTENT_LENGTH; say both limits in the user's digits."""
+    language = current_language()
+    message = _("The upload is too large: at most %(total)s MB at once, each photo up to %(each)s MB. "
+                "Send fewer or smaller photos at a time.",
+                total=format_number(current_app.config["MAX_CONTENT_LENGTH"] // MB, language),
+                each=format_number(current_app.config["MAX_PHOTO_MB"], language))
+    return _error_page(413, message)
 
 
 def healthz():
@@ -40,6 +53,9 @@ def init_app(app: Flask) -> None:
     from tracker.projects.routes import agencies_bp, facilities_bp
     from tracker.projects.routes import bp as projects_bp
 
+    # A request may carry several photos, each checked against MAX_PHOTO_MB by the visit form.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = request_limit_bytes(app.config["MAX_PHOTO_MB"])
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -64,6 +80,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(
         CSRFError, lambda _e: _error_page(400, _("The form has expired. Reload the page and try again."))
     )
+    app.register_error_handler(413, _too_large)
     app.register_error_handler(
         429, lambda _e: _error_page(429, _("Too many attempts. Wait a minute and try again."))
     )

@@ -49,7 +49,6 @@ MB = 1024 * 1024
 
 # What Pillow and its plugins raise on a damaged or truncated file while reading or decoding it.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, RuntimeError, struct.error, zlib.error)
-_ACCEPTED = "JPEG, PNG, WebP, HEIC"
 ORIENTATION = 0x0112  # the EXIF tag
 # How to turn a picture stored in each EXIF orientation upright (1 is upright already).
 _TURNS = {
@@ -155,8 +154,7 @@ def _opened(data: bytes) -> Image.Image:
     except Image.DecompressionBombError:
         raise _too_many_pixels() from None
     except (UnidentifiedImageError, *_DECODE_ERRORS):
-        raise PhotoRejected(_l("This file is not a photo. Send a photo in %(formats)s format.",
-                               formats=_ACCEPTED)) from None
+        raise PhotoRejected(_l("This file is not a photo. Send a JPEG, PNG, WebP or HEIC photo.")) from None
     if image.width * image.height > MAX_PIXELS:
         image.close()
         raise _too_many_pixels()
@@ -164,7 +162,7 @@ def _opened(data: bytes) -> Image.Image:
 
 
 def _too_many_pixels() -> PhotoRejected:
-    return PhotoRejected(_l("The photo has too many pixels (at most %(limit)s megapixels).",
+    return PhotoRejected(_l("The photo has too many pixels: at most %(limit)s megapixels.",
                             limit=number_in_locale(MAX_PIXELS // 1_000_000)))
 
 
@@ -187,8 +185,7 @@ def _decoded(data: bytes, side: int) -> Image.Image:
 
 
 def _damaged() -> PhotoRejected:
-    return PhotoRejected(_l("This photo is damaged or was not uploaded completely. Send it again (%(formats)s).",
-                            formats=_ACCEPTED))
+    return PhotoRejected(_l("This photo is damaged or was not uploaded completely. Send it again."))
 
 
 def _upright_size(image: Image.Image) -> tuple[int, int]:
