@@ -1,5 +1,9 @@
 """Factories that keep tests short: make.project(name=...), make.user(role=...)."""
 import itertools
+import tempfile
+import uuid
+from datetime import date
+from pathlib import Path
 
 from sqlmodel import select
 from werkzeug.security import generate_password_hash
@@ -8,14 +12,19 @@ from tracker.accounts.models import Role, User
 from tracker.budgets import queries as budget_queries
 from tracker.budgets import services as budgets
 from tracker.budgets.models import BudgetLine, Figure, FundingSource
+from tracker.core.jalali import today
 from tracker.projects import queries
 from tracker.projects import services as projects
 from tracker.projects.models import AgencyKind, FacilityKind, PartnerRole, ProjectStatus
+from tracker.visits import services as visits
+from tracker.visits.models import Decision
 
 PASSWORD = "correct-horse-1404"
 # One scrypt hash for every test user: hashing per user would dominate the run time.
 _PASSWORD_HASH = generate_password_hash(PASSWORD)
 _numbers = itertools.count(1)
+# Where make.visit stores photos; tests that look at the files pass their own storage.
+PHOTOS = visits.PhotoStorage(Path(tempfile.gettempdir()) / "pishraft-test-photos", 20 * 1024 * 1024)
 
 
 class Factories:
@@ -94,3 +103,33 @@ class Factories:
                     amount=figures[figure.value], expected_version=line.version if line else 0, reason=reason))
                 line = self.session.get(BudgetLine, entry.line_id)
         return line
+
+    def visit(self, project=None, author: User | None = None, storage=PHOTOS, now=None, **fields):
+        """A site visit logged through the service; a note unless the test gives content of its own."""
+        project = project or self.project()
+        fields.setdefault("visited_on", today(now))
+        if not any(fields.get(k) for k in ("observed_progress", "notes", "problems", "photos", "decisions")):
+            fields["notes"] = "بازدید از روند پیشرفت"
+        data = visits.VisitData(id=fields.pop("id", None) or uuid.uuid4(), **fields)
+        return visits.create_visit(self.session, actor=author or self.admin, project=project, data=data,
+                                   storage=storage, now=now)
+
+    def decision(self, project=None, text: str = "تأمین اعتبار مورد نیاز", owner=None, due_date=None,
+                 author: User | None = None, **visit_fields):
+        """A decision taken at a new visit; owned by a new agency unless an owner (user or agency) is given."""
+        owner = owner or self.agency()
+        data = visits.DecisionData(
+            text=text, due_date=due_date or date(2026, 3, 20),
+            owner_user_id=owner.id if isinstance(owner, User) else None,
+            owner_agency_id=None if isinstance(owner, User) else owner.id)
+        visit = self.visit(project, author=author, decisions=(data,), **visit_fields)
+        return self.session.exec(select(Decision).where(Decision.visit_id == visit.id)).one()
+
+    def meeting(self, author: User | None = None, body: str = "کارگروه اشتغال شهرستان کازرون", now=None, **fields):
+        """A meeting recorded through the service, in the author's province (Fars for the admin)."""
+        author = author or self.admin
+        if author.is_admin:
+            fields.setdefault("province_id", self.province().id)
+        fields.setdefault("held_on", today(now))
+        data = visits.MeetingData(id=fields.pop("id", None) or uuid.uuid4(), body=body, **fields)
+        return visits.create_meeting(self.session, actor=author, data=data, now=now)

@@ -1,5 +1,6 @@
 """Writes of the projects area: every change checked against the actor's role and province, and audited."""
 import re
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
@@ -141,6 +142,20 @@ def update_project(session: Session, *, actor: User, project: Project, data: Pro
     record_change(session, actor_id=actor.id, action="update", record=project, before=before,
                   project_id=project.id, summary=project.name)
     return project
+
+
+def record_observed_progress(session: Session, *, actor: User, project: Project, progress: int | None,
+                             visit_id: uuid.UUID | None) -> None:
+    """Take a project's physical progress from the visit that observed it most recently (the visits area calls it)."""
+    if (project.physical_progress, project.progress_visit_id) == (progress, visit_id):
+        return
+    before = snapshot(project)
+    project.physical_progress, project.progress_visit_id = progress, visit_id
+    project.updated_at = datetime.now(UTC)
+    session.add(project)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="update", record=project, before=before,
+                  project_id=project.id, summary=project.name)
 
 
 @dataclass(frozen=True)

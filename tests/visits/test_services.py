@@ -1,0 +1,380 @@
+"""Writing visits, meetings and decisions: who may, what is checked, what is stored, what the project learns."""
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from tests.factories import PHOTOS
+from tracker.accounts.models import Role
+from tracker.core.audit import AuditEvent
+from tracker.core.errors import Forbidden, InvalidInput, NotFound
+from tracker.projects import services as projects
+from tracker.projects.services import ProjectData
+from tracker.visits import services
+from tracker.visits.models import AgendaItem, Attendee, Decision, DecisionState, Photo, Visit
+from tracker.visits.services import (
+    AgendaData,
+    DecisionData,
+    GuestData,
+    MeetingData,
+    PeopleData,
+    PhotoUpload,
+    VisitData,
+)
+
+from .helpers import VISIT_DAY, counts, events, jpeg
+
+
+@pytest.fixture
+def fars(make):
+    """A Fars director (the director-general), a county head of Kazerun, and the Kazerun pool project."""
+    director = make.user(role=Role.director, full_name="سعید بیاری")
+    head = make.user(role=Role.director, county="کازرون", full_name="رئیس اداره کازرون")
+    project = make.project(name="بهسازی استخر کارگران کازرون")
+    return director, head, project
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return services.PhotoStorage(tmp_path / "uploads", 20 * 1024 * 1024)
+
+
+def visit_data(**fields) -> VisitData:
+    return VisitData(**{"id": uuid.uuid4(), "visited_on": VISIT_DAY.date(), "notes": "بازدید"} | fields)
+
+
+def test_a_visit_is_stored_with_its_visitors_decisions_and_photos(db, make, fars, storage):
+    director, head, project = fars
+    governorate = make.agency("فرمانداری ویژه کازرون")
+    mp_office = make.agency("دفتر نماینده مردم کازرون و کوه‌چنار")
+    data = visit_data(
+        observed_progress=20, notes="بررسی روند پیشرفت", problems="آسیب جدی به استخر",
+        latitude=29.6, longitude=51.65, location_accuracy_m=12.5,
+        people=PeopleData(user_ids=(director.id, head.id), agency_ids=(governorate.id,), guests=(
+            GuestData(title="نماینده مردم کازرون و کوه‌چنار در مجلس", agency_id=mp_office.id),
+            GuestData(name="چند تن از مسئولان شهرستان"),
+        )),
+        decisions=(DecisionData("تأمین اعتبار", owner_agency_id=governorate.id, due_date=date(2025, 10, 22)),
+                   DecisionData("پیگیری پیمانکار", owner_user_id=head.id, due_date=date(2025, 11, 21))),
+        photos=(PhotoUpload(jpeg(), "نمای استخر", "a.jpg"), PhotoUpload(jpeg((10, 90, 200)), "رختکن", "b.jpg")),
+    )
+
+    visit = services.create_visit(db, actor=director, project=project, data=data, storage=storage, now=VISIT_DAY)
+
+    assert (visit.id, visit.author_id, visit.observed_progress) == (data.id, director.id, 20)
+    assert (visit.latitude, visit.longitude, visit.location_accuracy_m) == (29.6, 51.65, 12.5)
+    people = db.exec(select(Attendee).where(Attendee.visit_id == visit.id).order_by(Attendee.position)).all()
+    assert [(a.user_id, a.agency_id, a.guest_name, a.guest_title) for a in people] == [
+        (director.id, None, "", ""), (head.id, None, "", ""), (None, governorate.id, "", ""),
+        (None, mp_office.id, "", "نماینده مردم کازرون و کوه‌چنار در مجلس"),
+        (None, None, "چند تن از مسئولان شهرستان", ""),
+    ]
+    decisions = db.exec(select(Decision).where(Decision.visit_id == visit.id).order_by(Decision.due_date)).all()
+    assert [(d.text, d.state, d.project_id, d.province_id, d.county_id) for d in decisions] == [
+        ("تأمین اعتبار", DecisionState.open, project.id, project.province_id, project.county_id),
+        ("پیگیری پیمانکار", DecisionState.open, project.id, project.province_id, project.county_id),
+    ]
+    photos = db.exec(select(Photo).where(Photo.visit_id == visit.id).order_by(Photo.position)).all()
+    assert [(p.caption, p.width, p.height, p.uploaded_by) for p in photos] == [
+        ("نمای استخر", 64, 48, director.id), ("رختکن", 64, 48, director.id)]
+    assert all((storage.upload_dir / "photos" / p.sha256[:2]).is_dir() for p in photos)
+    assert [e.action for e in events(db, "visits", visit.id)] == ["create"]
+    audited = db.exec(select(AuditEvent).where(AuditEvent.project_id == project.id,
+                                               AuditEvent.entity.in_(["visits", "decisions", "photos"]))).all()
+    assert len(audited) == 5
+
+
+def test_sending_the_same_visit_again_returns_the_stored_one(db, make, fars):
+    director, _head, project = fars
+    data = visit_data(decisions=(DecisionData("تأمین اعتبار", owner_user_id=director.id, due_date=date(2025, 10, 1)),))
+
+    first = services.create_visit(db, actor=director, project=project, data=data, storage=PHOTOS, now=VISIT_DAY)
+    before = counts(db)
+    again = services.create_visit(db, actor=director, project=project, data=data, storage=PHOTOS, now=VISIT_DAY)
+
+    assert again.id == first.id
+    assert counts(db) == before
+    assert (before["Visit"], before["Decision"]) == (1, 1)
+    # Someone else cannot claim that id.
+    other = make.user(role=Role.staff)
+    with pytest.raises(Forbidden):
+        services.create_visit(db, actor=other, project=project, data=data, storage=PHOTOS, now=VISIT_DAY)
+
+
+def test_the_latest_observed_progress_sets_the_projects(db, make, fars):
+    director, _head, project = fars
+    older = make.visit(project, author=director, observed_progress=30, visited_on=date(2025, 9, 1))
+    assert (project.physical_progress, project.progress_visit_id) == (30, older.id)
+
+    newer = make.visit(project, author=director, observed_progress=45, visited_on=date(2025, 9, 16))
+    assert (project.physical_progress, project.progress_visit_id) == (45, newer.id)
+
+    # A visit made earlier but logged later does not override the newer observation.
+    make.visit(project, author=director, observed_progress=10, visited_on=date(2025, 8, 1))
+    assert (project.physical_progress, project.progress_visit_id) == (45, newer.id)
+    # A visit without a progress figure changes nothing.
+    make.visit(project, author=director, notes="فقط یادداشت", visited_on=date(2025, 9, 20))
+    assert (project.physical_progress, project.progress_visit_id) == (45, newer.id)
+    progress_events = [e for e in db.exec(select(AuditEvent).where(AuditEvent.entity == "projects",
+                                                                  AuditEvent.entity_id == project.id)).all()
+                       if e.action == "update" and "physical_progress" in e.after]
+    assert [e.after["physical_progress"] for e in progress_events] == [30, 45]
+
+
+def test_two_visits_on_one_day_the_one_logged_last_counts(db, make, fars):
+    director, _head, project = fars
+    make.visit(project, author=director, observed_progress=40, visited_on=date(2025, 9, 16), now=VISIT_DAY)
+    later = make.visit(project, author=director, observed_progress=42, visited_on=date(2025, 9, 16),
+                       now=VISIT_DAY + timedelta(hours=2))
+    assert (project.physical_progress, project.progress_visit_id) == (42, later.id)
+
+
+def test_progress_typed_by_hand_drops_the_attribution(db, make, fars):
+    director, _head, project = fars
+    make.visit(project, author=director, observed_progress=30)
+    values = {f: getattr(project, f) for f in ProjectData.__dataclass_fields__}
+    projects.update_project(db, actor=director, project=project, data=ProjectData(**values | {"physical_progress": 35}))
+    assert (project.physical_progress, project.progress_visit_id) == (35, None)
+
+
+def test_editing_or_deleting_the_visit_that_set_progress_falls_back_to_the_one_before(db, make, fars):
+    director, _head, project = fars
+    older = make.visit(project, author=director, observed_progress=30, visited_on=date(2025, 9, 1))
+    newer = make.visit(project, author=director, observed_progress=45, visited_on=date(2025, 9, 16))
+
+    services.update_visit(db, actor=director, visit=newer, storage=PHOTOS, data=visit_data(
+        id=newer.id, visited_on=newer.visited_on, observed_progress=50))
+    assert (project.physical_progress, project.progress_visit_id) == (50, newer.id)
+
+    services.delete_visit(db, actor=director, visit=newer)
+    assert (project.physical_progress, project.progress_visit_id) == (30, older.id)
+    assert db.get(Visit, newer.id) is None
+    services.delete_visit(db, actor=director, visit=older)
+    assert (project.physical_progress, project.progress_visit_id) == (30, None)  # the figure stays, unattributed
+
+
+def test_the_author_may_edit_for_24_hours_then_only_a_director(db, make, fars):
+    director, _head, project = fars
+    staff = make.user(role=Role.staff)
+    visit = make.visit(project, author=staff, notes="اول", now=VISIT_DAY)
+
+    def edit(actor, hours):
+        return services.update_visit(db, actor=actor, visit=visit, storage=PHOTOS,
+                                     now=VISIT_DAY + timedelta(hours=hours),
+                                     data=visit_data(id=visit.id, notes=f"ویرایش {actor.id} {hours}"))
+
+    edit(staff, 23.9)
+    assert visit.notes.startswith("ویرایش")
+    with pytest.raises(Forbidden):
+        edit(staff, 24)
+    with pytest.raises(Forbidden):
+        edit(make.user(role=Role.staff), 1)  # another staff member, even within the day
+    edit(director, 72)
+    edit(make.admin, 500)
+    with pytest.raises(Forbidden):
+        services.delete_visit(db, actor=staff, visit=visit, now=VISIT_DAY + timedelta(days=2))
+    assert [e.action for e in events(db, "visits", visit.id)] == ["create", "update", "update", "update"]
+
+
+def test_the_window_reads_a_stored_timestamp_back_from_the_database(db, make, fars):
+    _director, _head, project = fars
+    staff = make.user(role=Role.staff)
+    visit = make.visit(project, author=staff, now=VISIT_DAY)
+    db.expire(visit)  # SQLite hands timestamps back without a time zone
+    assert services.may_edit(staff, visit, project.province_id, project.county_id, VISIT_DAY + timedelta(hours=1))
+    assert not services.may_edit(staff, visit, project.province_id, project.county_id, VISIT_DAY + timedelta(days=1))
+
+
+@pytest.mark.parametrize("role", [Role.budget_officer, Role.viewer])
+def test_read_only_roles_may_not_log_visits(db, make, fars, role):
+    _director, _head, project = fars
+    with pytest.raises(Forbidden):
+        make.visit(project, author=make.user(role=role))
+    assert counts(db)["Visit"] == 0
+
+
+def test_another_province_or_county_is_not_found(db, make, fars):
+    _director, _head, _project = fars
+    zanjan = make.user(role=Role.director, province="Zanjan")
+    shiraz_head = make.user(role=Role.director, county="شیراز")
+    kazerun = make.project(county="کازرون")
+    for actor in (zanjan, shiraz_head):
+        with pytest.raises(NotFound):
+            make.visit(kazerun, author=actor)
+
+
+def bad(db, actor, project, storage=PHOTOS, **fields) -> dict:
+    before = counts(db)
+    with pytest.raises(InvalidInput) as error:
+        services.create_visit(db, actor=actor, project=project, data=visit_data(**fields), storage=storage,
+                              now=VISIT_DAY)
+    assert counts(db) == before, "a refused visit stores nothing"
+    return error.value.errors
+
+
+def test_bad_input_is_refused_with_a_message_per_field_and_nothing_stored(db, make, fars, storage):
+    director, _head, project = fars
+    agency = make.agency()
+    assert set(bad(db, director, project, observed_progress=140)) == {"observed_progress"}
+    assert set(bad(db, director, project, observed_progress=-1)) == {"observed_progress"}
+    assert set(bad(db, director, project, visited_on=VISIT_DAY.date() + timedelta(days=1))) == {"visited_on"}
+    assert set(bad(db, director, project, visited_on=None)) == {"visited_on"}
+    assert set(bad(db, director, project, notes="", decisions=(
+        DecisionData("بدون مسئول", due_date=date(2025, 10, 1)),
+        DecisionData("بدون موعد", owner_agency_id=agency.id),
+        DecisionData("", owner_agency_id=agency.id, due_date=date(2025, 10, 1)),
+    ))) == {"decisions-0-owner", "decisions-1-due_date", "decisions-2-text"}
+    assert set(bad(db, director, project, notes="", problems="  ")) == {"visit"}
+    errors = bad(db, director, project, storage=storage, photos=(
+        PhotoUpload(jpeg(), "درست", "ok.jpg"), PhotoUpload(b"%PDF-1.4 not a photo", "نادرست", "report.pdf")))
+    assert set(errors) == {"photos-1"}
+    assert not (storage.upload_dir / "photos").exists(), "no file is written when one photo is refused"
+
+
+def test_visitors_and_owners_come_from_the_projects_province(db, make, fars):
+    director, _head, project = fars
+    zanjan_user = make.user(province="Zanjan")
+    zanjan_agency = make.agency(province="Zanjan")
+    errors = bad(db, director, project, people=PeopleData(user_ids=(zanjan_user.id,), agency_ids=(zanjan_agency.id,),
+                                                           guests=(GuestData(title="فقط عنوان"),)),
+                 decisions=(DecisionData("کار", owner_user_id=zanjan_user.id, due_date=date(2025, 10, 1)),))
+    assert set(errors) == {"visitor_users", "visitor_agencies", "guests-0-name", "decisions-0-owner"}
+
+
+def test_the_future_is_measured_in_tehran(db, make, fars):
+    director, _head, project = fars
+    # 21:00 UTC on 16 September is already 17 September in Tehran (UTC+3:30).
+    late = VISIT_DAY.replace(hour=21)
+    visit = services.create_visit(db, actor=director, project=project, storage=PHOTOS, now=late,
+                                  data=visit_data(visited_on=date(2025, 9, 17)))
+    assert visit.visited_on == date(2025, 9, 17)
+
+
+def test_text_is_stored_as_typed(db, make, fars):
+    director, _head, project = fars
+    visit = make.visit(project, author=director, notes="  <script>alert(1)</script> & «نقل‌قول»  ")
+    assert visit.notes == "<script>alert(1)</script> & «نقل‌قول»"
+
+
+def test_editing_syncs_decisions_and_photos(db, make, fars, storage):
+    director, head, project = fars
+    agency = make.agency()
+    keep, drop = uuid.uuid4(), uuid.uuid4()
+    visit = services.create_visit(db, actor=director, project=project, storage=storage, now=VISIT_DAY, data=visit_data(
+        decisions=(DecisionData("بماند", owner_agency_id=agency.id, due_date=date(2025, 10, 1), id=keep),
+                   DecisionData("حذف شود", owner_agency_id=agency.id, due_date=date(2025, 10, 1), id=drop)),
+        photos=(PhotoUpload(jpeg(), "یک"), PhotoUpload(jpeg((1, 2, 3)), "دو"))))
+    first, second = db.exec(select(Photo).where(Photo.visit_id == visit.id).order_by(Photo.position)).all()
+
+    services.update_visit(db, actor=director, visit=visit, storage=storage, now=VISIT_DAY, data=visit_data(
+        id=visit.id, people=PeopleData(user_ids=(head.id,)),
+        decisions=(DecisionData("بماند، با موعد تازه", owner_user_id=head.id, due_date=date(2025, 11, 1), id=keep),
+                   DecisionData("تازه", owner_agency_id=agency.id, due_date=date(2025, 12, 1))),
+        kept_photos={second.id: "دو، با عنوان تازه"}, photos=(PhotoUpload(jpeg((9, 9, 9)), "سه"),)))
+
+    decisions = {d.text: d for d in db.exec(select(Decision).where(Decision.visit_id == visit.id)).all()}
+    assert set(decisions) == {"بماند، با موعد تازه", "تازه"}
+    assert decisions["بماند، با موعد تازه"].id == keep and decisions["بماند، با موعد تازه"].owner_user_id == head.id
+    photos = db.exec(select(Photo).where(Photo.visit_id == visit.id).order_by(Photo.position)).all()
+    assert [(p.caption, p.position) for p in photos] == [("دو، با عنوان تازه", 1), ("سه", 2)]
+    assert db.get(Photo, first.id) is None
+    assert [a.user_id for a in db.exec(select(Attendee).where(Attendee.visit_id == visit.id))] == [head.id]
+    assert [e.action for e in events(db, "decisions", drop)] == ["create", "delete"]
+
+
+def test_decision_state_changes_in_place_and_back(db, make, fars):
+    director, _head, project = fars
+    decision = make.decision(project, author=director)
+    viewer = make.user(role=Role.viewer)
+
+    with pytest.raises(InvalidInput) as error:
+        services.set_decision_state(db, actor=director, decision=decision, state=DecisionState.dropped, note=" ")
+    assert set(error.value.errors) == {"note"}
+    with pytest.raises(Forbidden):
+        services.set_decision_state(db, actor=viewer, decision=decision, state=DecisionState.done)
+    with pytest.raises(NotFound):
+        services.set_decision_state(db, actor=make.user(province="Zanjan"), decision=decision,
+                                    state=DecisionState.done)
+
+    services.set_decision_state(db, actor=director, decision=decision, state=DecisionState.done,
+                                note="اعتبار تخصیص یافت", now=VISIT_DAY)
+    assert (decision.state, decision.state_note, decision.state_changed_by) == (
+        DecisionState.done, "اعتبار تخصیص یافت", director.id)
+    services.set_decision_state(db, actor=director, decision=decision, state=DecisionState.open)
+    assert (decision.state, decision.state_note) == (DecisionState.open, "")
+    changes = [e.after.get("state") for e in events(db, "decisions", decision.id)]
+    assert changes == [DecisionState.open.value, DecisionState.done.value, DecisionState.open.value]
+    assert all(e.project_id == project.id for e in events(db, "decisions", decision.id))
+
+
+def test_a_meeting_with_agenda_items_and_decisions(db, make, fars):
+    director, head, project = fars
+    owner = make.agency("شرکت توسعه عمران شهرستان کازرون")
+    county = make.county("کازرون")
+    data = MeetingData(
+        id=uuid.uuid4(), held_on=VISIT_DAY.date(), body="کارگروه اشتغال شهرستان کازرون", county_id=county.id,
+        people=PeopleData(user_ids=(director.id, head.id)),
+        agenda=(AgendaData("توسعه فعالیت شرکت توسعه عمران شهرستان"), AgendaData("بهسازی استخر", project.id)),
+        decisions=(DecisionData("گزارش پیشرفت استخر", owner_user_id=head.id, due_date=date(2025, 10, 1),
+                                agenda_index=1),
+                   DecisionData("طرح توسعه شرکت", owner_agency_id=owner.id, due_date=date(2025, 11, 1),
+                                agenda_index=0),
+                   DecisionData("کلی", owner_agency_id=owner.id, due_date=date(2025, 12, 1))),
+    )
+
+    meeting = services.create_meeting(db, actor=director, data=data, now=VISIT_DAY)
+    assert services.create_meeting(db, actor=director, data=data, now=VISIT_DAY).id == meeting.id  # idempotent
+
+    assert (meeting.province_id, meeting.county_id, meeting.author_id) == (county.province_id, county.id, director.id)
+    items = db.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)).all()
+    assert [(i.title, i.project_id) for i in items] == [("توسعه فعالیت شرکت توسعه عمران شهرستان", None),
+                                                        ("بهسازی استخر", project.id)]
+    decisions = {d.text: d for d in db.exec(select(Decision).where(Decision.meeting_id == meeting.id)).all()}
+    assert (decisions["گزارش پیشرفت استخر"].agenda_item_id, decisions["گزارش پیشرفت استخر"].project_id) == (
+        items[1].id, project.id)
+    assert (decisions["طرح توسعه شرکت"].agenda_item_id, decisions["طرح توسعه شرکت"].project_id) == (items[0].id, None)
+    assert decisions["کلی"].agenda_item_id is None and decisions["کلی"].county_id == county.id
+    assert db.exec(select(AuditEvent).where(AuditEvent.entity == "decisions",
+                                            AuditEvent.project_id == project.id)).one()
+
+
+def test_meeting_refusals(db, make, fars):
+    director, head, _project = fars
+    zanjan_project = make.project(county="زنجان", province="Zanjan")
+    shiraz = make.county("شیراز")
+    before = counts(db)
+    with pytest.raises(InvalidInput) as error:
+        make.meeting(author=director, body=" ", held_on=VISIT_DAY.date() + timedelta(days=400),
+                     agenda=(AgendaData("", None), AgendaData("استخر", zanjan_project.id)),
+                     decisions=(DecisionData("بی‌مسئول", due_date=date(2025, 10, 1), agenda_index=5),), now=VISIT_DAY)
+    assert set(error.value.errors) == {"body", "held_on", "agenda-0-title", "agenda-1-project_id",
+                                       "decisions-0-owner", "decisions-0-agenda_index"}
+    with pytest.raises(InvalidInput) as error:
+        make.meeting(author=head, county_id=shiraz.id)  # a county head records meetings of their county only
+    assert set(error.value.errors) == {"county_id"}
+    with pytest.raises(Forbidden):
+        make.meeting(author=make.user(role=Role.viewer))
+    assert counts(db) == before
+
+
+def test_editing_a_meeting_and_removing_an_agenda_item(db, make, fars):
+    director, head, project = fars
+    meeting = make.meeting(author=director, agenda=(AgendaData("یک"), AgendaData("دو", project.id)),
+                           decisions=(DecisionData("روی دو", owner_user_id=head.id, due_date=date(2025, 10, 1),
+                                                   agenda_index=1),))
+    one, two = db.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                       .order_by(AgendaItem.position)).all()
+    decision = db.exec(select(Decision).where(Decision.meeting_id == meeting.id)).one()
+
+    services.update_meeting(db, actor=director, meeting=meeting, data=MeetingData(
+        id=meeting.id, held_on=meeting.held_on, body="کارگروه اشتغال", agenda=(AgendaData("یک، ویرایش", id=one.id),),
+        decisions=(DecisionData("روی دو", owner_user_id=head.id, due_date=date(2025, 10, 1), id=decision.id),)))
+
+    assert meeting.body == "کارگروه اشتغال"
+    assert [i.title for i in db.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))] == ["یک، ویرایش"]
+    assert db.get(AgendaItem, two.id) is None
+    assert (decision.agenda_item_id, decision.project_id) == (None, None)
+
+    services.delete_meeting(db, actor=director, meeting=meeting)
+    assert counts(db)["Meeting"] == 0 and counts(db)["Decision"] == 0 and counts(db)["AgendaItem"] == 0
