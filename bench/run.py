@@ -18,7 +18,11 @@ Then the budget grid and one cell save at 500 and 2,000 projects, on a database 
     bench: budget_grid p50_ms=… p95_ms=… statements=… projects=… db=… level=… rows=… matches=… requests=…
     bench: budget_cell_save p50_ms=… p95_ms=… statements=… projects=… db=… level=… requests=…
 
-`--only projects` or `--only budgets` runs one of the two.
+Then the processing of one 12-megapixel photo of a site visit (bench/photos.py), in-process:
+
+    bench: photo_process p50_ms=… p95_ms=… megapixels=12 runs=…
+
+`--only projects`, `--only budgets` or `--only photos` runs one of them.
 """
 import argparse
 import os
@@ -35,7 +39,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import budgets, database, load, seed, server  # noqa: E402
+from bench import budgets, database, load, photos, seed, server  # noqa: E402
 from bench.inprocess import Statement, StatementCounter  # noqa: E402
 from tracker.core.db import make_engine  # noqa: E402
 from tracker.core.persian import format_number, normalize_search  # noqa: E402
@@ -143,29 +147,33 @@ def _project_list(args, secret_key: str) -> None:
 
 
 def main() -> int:
-    """Measure the project list, then the budgets, and print their lines."""
+    """Measure the project list, then the budgets, then photo processing, and print their lines."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=800, help="measured requests per URL (default 800)")
     parser.add_argument("--seconds", type=float, default=20, help="time limit per URL (default 20)")
     parser.add_argument("--concurrency", type=int, default=load.CONCURRENCY, help="connections at once")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the measured queries")
-    parser.add_argument("--only", choices=("projects", "budgets"), help="measure only the project list or budgets")
+    parser.add_argument("--only", choices=("projects", "budgets", "photos"),
+                        help="measure only the project list, budgets or photo processing")
     parser.add_argument("--budget-requests", type=int, default=200,
                         help="measured grid loads and cell saves per size (default 200)")
     parser.add_argument("--budget-level", choices=("auto", "http", "service"), default="auto",
                         help="budgets through gunicorn (http) or the query and service in-process; auto: http "
                              "when the app has the budget routes")
+    parser.add_argument("--photo-runs", type=int, default=30, help="measured photo processings (default 30)")
     args = parser.parse_args()
     # A SIGTERM (or Ctrl-C) unwinds through the `with` blocks, which stop gunicorn and drop the database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     secret_key = secrets.token_hex(32)
     os.environ["TRACKER_SECRET_KEY"] = secret_key  # so create_app never writes instance/secret_key
     started = time.monotonic()
-    if args.only != "budgets":
+    if args.only in (None, "projects"):
         _project_list(args, secret_key)
-    if args.only != "projects":
+    if args.only in (None, "budgets"):
         budgets.run(args, secret_key)
+    if args.only in (None, "photos"):
+        photos.run(args, ROOT / "instance")
     print(f"bench: done seconds={time.monotonic() - started:.0f}", file=sys.stderr)
     return 0
 

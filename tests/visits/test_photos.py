@@ -39,7 +39,14 @@ def fa(plain_app):
         yield
 
 
-def photo(ext: str = "jpg", size=(40, 20), orientation: int | None = None, mode: str = "RGB", **save) -> bytes:
+def saved(image: Image.Image, save_as: str, **options) -> bytes:
+    """The image encoded in a format."""
+    buffer = io.BytesIO()
+    image.save(buffer, save_as, **options)
+    return buffer.getvalue()
+
+
+def photo(ext: str = "jpg", size=(40, 20), orientation: int | None = None, **save) -> bytes:
     """A picture in a format: top half red, bottom half blue, with EXIF (camera make, GPS and orientation)."""
     width, height = size
     image = Image.new("RGB", size, BLUE)
@@ -49,9 +56,7 @@ def photo(ext: str = "jpg", size=(40, 20), orientation: int | None = None, mode:
     exif[GPS] = {1: "N", 2: (29.0, 37.0, 12.0)}
     if orientation:
         exif[ORIENTATION] = orientation
-    buffer = io.BytesIO()
-    image.convert(mode).save(buffer, SAVE_AS[ext], exif=exif.tobytes(), **save)
-    return buffer.getvalue()
+    return saved(image, SAVE_AS[ext], exif=exif.tobytes(), **save)
 
 
 def files(upload_dir: Path) -> list[Path]:
@@ -120,14 +125,25 @@ def test_a_small_photo_is_not_enlarged(tmp_path, fa):
     assert [opened(copy).size for copy in copies(tmp_path, stored).values()] == [(300, 120), (300, 120)]
 
 
-def test_a_transparent_png_gets_a_white_background(tmp_path, fa):
-    image = Image.new("RGBA", (50, 50), (0, 0, 0, 0))
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
+GREY = Image.new("L", (60, 40), 128)
 
-    stored = store_photo(buffer.getvalue(), tmp_path, max_bytes=LIMIT)
 
-    assert _near(opened(copies(tmp_path, stored)["display"]).getpixel((25, 25)), (255, 255, 255))
+@pytest.mark.parametrize(("data", "colour"), [
+    pytest.param(saved(Image.new("RGBA", (60, 40), (0, 0, 0, 0)), "PNG"), (255, 255, 255), id="transparent png"),
+    pytest.param(saved(GREY.convert("I").point(lambda v: v * 256).convert("I;16"), "PNG"), (128, 128, 128),
+                 id="16-bit grey png"),
+    pytest.param(saved(GREY.convert("P"), "PNG"), (128, 128, 128), id="palette png"),
+    pytest.param(saved(GREY, "JPEG"), (128, 128, 128), id="grey jpeg"),
+    pytest.param(saved(Image.new("CMYK", (60, 40), (0, 0, 0, 255)), "JPEG"), (0, 0, 0), id="cmyk jpeg"),
+    pytest.param(saved(GREY.convert("RGB"), "MPO", save_all=True, append_images=[Image.new("RGB", (9, 9))]),
+                 (128, 128, 128), id="mpo (a phone's jpeg with a second picture)"),
+])
+def test_photos_in_any_colour_mode_get_plain_rgb_copies(data, colour, tmp_path, fa):
+    stored = store_photo(data, tmp_path, max_bytes=LIMIT)
+
+    display = opened(copies(tmp_path, stored)["display"])
+    assert display.mode == "RGB" and _near(display.getpixel((30, 20)), colour)
+    assert photo_path(tmp_path, stored.sha256, stored.original_ext, "original").read_bytes() == data
 
 
 def test_the_same_content_twice_has_the_same_hash_and_writes_nothing_new(tmp_path, fa):
@@ -153,17 +169,9 @@ def _pdf() -> bytes:
     return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def _gif() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (10, 10), RED).save(buffer, "GIF")
-    return buffer.getvalue()
-
-
 def _bomb() -> bytes:
     """A 64-megapixel PNG of a few kilobytes: it would unpack into 190 MB of memory."""
-    buffer = io.BytesIO()
-    Image.new("1", (8000, 8000)).save(buffer, "PNG")
-    return buffer.getvalue()
+    return saved(Image.new("1", (8000, 8000)), "PNG")
 
 
 NOT_A_PHOTO = "این پرونده عکس نیست. عکسی با قالب JPEG، PNG، WebP یا HEIC بفرستید."
@@ -172,7 +180,7 @@ NOT_A_PHOTO = "این پرونده عکس نیست. عکسی با قالب JPEG�
 @pytest.mark.parametrize(("data", "message"), [
     pytest.param(_pdf(), NOT_A_PHOTO, id="pdf renamed .jpg"),
     pytest.param("گزارش بازدید".encode(), NOT_A_PHOTO, id="text"),
-    pytest.param(_gif(), NOT_A_PHOTO, id="gif"),
+    pytest.param(saved(Image.new("RGB", (10, 10), RED), "GIF"), NOT_A_PHOTO, id="gif"),
     pytest.param(photo("jpg", size=(800, 600))[:-3000], "این عکس خراب است یا کامل بارگذاری نشده است. دوباره بفرستید.",
                  id="truncated jpeg"),
     pytest.param(photo("png", size=(800, 600))[:-500], "این عکس خراب است یا کامل بارگذاری نشده است. دوباره بفرستید.",

@@ -87,7 +87,11 @@ def request_limit_bytes(max_photo_mb: int) -> int:
 
 
 def check_photo(data: bytes, *, max_bytes: int) -> None:
-    """Refuse anything but a whole JPEG, PNG, WebP or HEIC photo within the limits; writes nothing."""
+    """Refuse anything but a whole JPEG, PNG, WebP or HEIC photo within the limits; writes nothing.
+
+    It decodes the whole file (HEIC has no cheap reduced decode), and store_photo checks the same again:
+    call this only where nothing may be written yet.
+    """
     _check_size(data, max_bytes)
     with _decoded(data, THUMB_SIDE):
         pass
@@ -108,7 +112,7 @@ def store_photo(data: bytes, upload_dir: Path, *, max_bytes: int) -> StoredPhoto
         display = _upright_copy(image, DISPLAY_SIDE)
         icc = image.info.get("icc_profile")
     thumb = _resized(display, THUMB_SIDE)
-    # The original last: a crash before it leaves copies that the next attempt overwrites, never a half file.
+    # The original last: a crash in between leaves whole copies, which the next attempt keeps and completes.
     _write_once(paths["display"], _jpeg(display, icc))
     _write_once(paths["thumb"], _jpeg(thumb, icc))
     _write_once(paths["original"], data)
@@ -216,6 +220,8 @@ def _flattened(image: Image.Image) -> Image.Image:
     """The image in RGB, transparent parts on white (JPEG has no transparency)."""
     if image.mode == "RGB":
         return image
+    if image.mode.startswith("I"):  # 16-bit grey (PNG): to 8 bits by scale, not by clipping to white
+        return image.convert("I").point(lambda value: value / 256, "L").convert("RGB")
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")
@@ -228,7 +234,7 @@ def _resized(image: Image.Image, side: int) -> Image.Image:
     size = _fit(image.size, side)
     if size == image.size:
         return image.copy()
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _jpeg(image: Image.Image, icc_profile: bytes | None) -> bytes:
