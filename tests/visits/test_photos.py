@@ -252,6 +252,15 @@ def test_an_unchanged_photo_is_answered_304_without_its_bytes(stored_png, photo_
     assert photo_client.get("/photo/display", headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_a_relative_upload_directory_is_read_where_it_was_written(tmp_path, monkeypatch, fa):
+    monkeypatch.chdir(tmp_path)
+    stored = store_photo(photo("jpg"), Path("uploads"), max_bytes=LIMIT)
+    app = Flask(__name__)
+    app.add_url_rule("/photo", "photo", lambda: send_photo(Path("uploads"), stored, "thumb"))
+
+    assert app.test_client().get("/photo").data == copies(tmp_path / "uploads", stored)["thumb"]
+
+
 @pytest.mark.parametrize("variant", ["large", "../original", ""])
 def test_an_unknown_variant_is_not_found(variant, stored_png, tmp_path, plain_app):
     with plain_app.test_request_context(), pytest.raises(NotFound):

@@ -129,7 +129,8 @@ def photo_path(upload_dir: Path, sha256: str, original_ext: str, variant: str) -
 
 def send_photo(upload_dir: Path, photo, variant: str) -> Response:
     """A photo's file with caching headers: private, kept a year, immutable, answered 304 when unchanged."""
-    path = photo_path(upload_dir, photo.sha256, photo.original_ext, variant)
+    # Absolute, as store_photo wrote it: send_file would take a relative path from the app's package instead.
+    path = photo_path(upload_dir, photo.sha256, photo.original_ext, variant).absolute()
     if not path.is_file():
         raise NotFound()
     mimetype = MIMETYPES.get(photo.original_ext, "application/octet-stream") if variant == "original" else "image/jpeg"
