@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, false
 from sqlmodel import Field, SQLModel
 
 from tracker.core.db import string_enum
@@ -33,6 +33,9 @@ class User(UserMixin, SQLModel, table=True):
     province_id: int | None = Field(default=None, foreign_key="provinces.id", index=True)
     county_id: int | None = Field(default=None, foreign_key="counties.id")
     active: bool = True
+    # Reminders: a user may turn off email (never the in-app notices); the secret of their calendar feed.
+    email_opt_out: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    calendar_token: str | None = Field(default=None, max_length=64, unique=True, index=True)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC), sa_type=DateTime(timezone=True))
 
     @property

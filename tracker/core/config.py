@@ -56,6 +56,9 @@ def load_settings(instance_path: Path) -> dict:
         "SMTP_PASSWORD": os.environ.get("TRACKER_SMTP_PASSWORD", ""),
         "SMTP_TLS": _flag("TRACKER_SMTP_TLS"),
         "MAIL_FROM": os.environ.get("TRACKER_MAIL_FROM", "pishraft@example.org"),
+        # Reminders: how often `flask scheduler` scans, and how long a claimed email is held before a retry.
+        "REMINDER_INTERVAL_MINUTES": int(os.environ.get("TRACKER_REMINDER_INTERVAL_MINUTES", "5")),
+        "REMINDER_LEASE_SECONDS": int(os.environ.get("TRACKER_REMINDER_LEASE_SECONDS", "300")),
         "BABEL_DEFAULT_LOCALE": "fa",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Tehran",
         "LANGUAGES": ("fa", "en"),

@@ -76,7 +76,9 @@ def metadata():
     import tracker.briefs.models  # noqa: F401
     import tracker.budgets.models  # noqa: F401
     import tracker.core.audit  # noqa: F401
+    import tracker.milestones.models  # noqa: F401
     import tracker.projects.models  # noqa: F401
+    import tracker.reminders.models  # noqa: F401
     import tracker.visits.models  # noqa: F401
 
     return SQLModel.metadata

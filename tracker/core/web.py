@@ -50,8 +50,12 @@ def init_app(app: Flask) -> None:
     from tracker.budgets.routes import bp as budgets_bp
     from tracker.core.cli import db_cli
     from tracker.demo.cli import demo_cli
+    from tracker.milestones.routes import bp as milestones_bp
     from tracker.projects.routes import agencies_bp, facilities_bp
     from tracker.projects.routes import bp as projects_bp
+    from tracker.reminders.cli import reminders_cli, scheduler
+    from tracker.reminders.routes import bp as reminders_bp
+    from tracker.reminders.routes import calendar_bp
 
     # A request may carry several photos, each checked against MAX_PHOTO_MB by the visit form.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
@@ -68,9 +72,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(facilities_bp, url_prefix="/facilities")
     app.register_blueprint(agencies_bp, url_prefix="/agencies")
     app.register_blueprint(budgets_bp, url_prefix="/budgets")
+    app.register_blueprint(milestones_bp, url_prefix="/projects")
+    app.register_blueprint(reminders_bp)
+    app.register_blueprint(calendar_bp)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "home", lambda: redirect(url_for("projects.index")))
-    for group in (db_cli, demo_cli, users_cli):
+    for group in (db_cli, demo_cli, users_cli, reminders_cli, scheduler):
         app.cli.add_command(group)
 
     app.register_error_handler(NotFound, lambda _e: _error_page(404, _("This page does not exist.")))

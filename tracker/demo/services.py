@@ -9,6 +9,7 @@ from tracker.budgets import services as budgets
 from tracker.budgets.models import Figure
 from tracker.core.jalali import parse_jalali_date
 from tracker.demo import data
+from tracker.demo.milestones import load_milestones
 from tracker.projects import queries
 from tracker.projects import services as projects
 from tracker.projects.models import AgencyKind, FacilityKind, PartnerRole, ProjectStatus, Strategy
@@ -96,4 +97,5 @@ def load_demo(session: Session) -> None:
     _agencies(session, admin)
     _projects(session, admin, _facilities(session, admin))
     _budgets(session, admin)
+    load_milestones(session, admin)
     session.flush()

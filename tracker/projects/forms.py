@@ -69,6 +69,9 @@ ACTIVITY_LABELS = {
     ("create", "partners"): _l("added a partner"),
     ("update", "partners"): _l("edited a partner"),
     ("delete", "partners"): _l("removed a partner"),
+    ("create", "milestones"): _l("added a milestone"),
+    ("update", "milestones"): _l("edited a milestone"),
+    ("delete", "milestones"): _l("removed a milestone"),
 }
 
 # The label and the choice labels of each audited column, to show a change the way the form names it.

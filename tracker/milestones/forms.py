@@ -1,0 +1,92 @@
+"""Forms of the milestones area: request data to typed values for the services."""
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import ValidationError
+
+from tracker.core.forms import ChoiceField, IntegerInput, JalaliDateField, max_length, required
+from tracker.core.i18n import lazy_gettext as _l
+from tracker.milestones.models import MilestoneState
+from tracker.milestones.services import TEMPLATE_PHASES, MilestoneData, Responsible, TemplateRow
+from tracker.reminders.forms import DaysField, not_negative
+
+STATE_LABELS = {
+    MilestoneState.pending: _l("Pending"),
+    MilestoneState.met: _l("Met"),
+    MilestoneState.dropped: _l("Dropped"),
+}
+GROUP_LABELS = {"users": _l("People"), "agencies": _l("Agencies")}
+UNKNOWN_RESPONSIBLE = _l("Choose a responsible person or agency from the list.")
+
+
+class ResponsibleField(SelectField):
+    """A user or an agency ("u:12", "a:5") from grouped choices, or nobody."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, validate_choice=False, **kwargs)
+
+    def set_choices(self, groups) -> None:
+        """Grouped choices from queries.responsible_choices, labelled in the request's language."""
+        self.choices = {None: [("", str(_l("Nobody named")))]} | {str(GROUP_LABELS[g]): pairs for g, pairs in groups}
+
+    def pre_validate(self, form):
+        known = {value for pairs in (self.choices or {}).values() for value, _label in pairs}
+        if (self.data or "") not in known:
+            raise ValidationError(str(UNKNOWN_RESPONSIBLE))
+
+    def responsible(self) -> Responsible | None:
+        try:
+            return Responsible.parse(self.data)
+        except ValueError:
+            return None
+
+
+class MilestoneForm(FlaskForm):
+    """A milestone's editable fields, with an optional override of the reminder rule."""
+
+    title = StringField(_l("Title"), validators=[required(), max_length(300)])
+    due_date = JalaliDateField(_l("Due date"), validators=[required()])
+    responsible = ResponsibleField(_l("Responsible"))
+    state = ChoiceField(_l("State"), coerce=MilestoneState, validators=[required()],
+                        choices=list(STATE_LABELS.items()))
+    met_on = JalaliDateField(_l("Date met"))
+    remind_before = DaysField(_l("Remind days before (empty: the defaults)"))
+    remind_overdue_every = IntegerInput(_l("Repeat while overdue every (days)"), validators=[not_negative])
+    escalate_after = IntegerInput(_l("Tell the directors after (days overdue)"), validators=[not_negative])
+
+    def validate_met_on(self, field):
+        if self.state.data == MilestoneState.met and field.data is None and not field.errors:
+            raise ValidationError(str(_l("Enter the date the milestone was met.")))
+
+    def to_data(self) -> MilestoneData:
+        """The typed values for the milestone services."""
+        return MilestoneData(
+            title=self.title.data or "", due_date=self.due_date.data, responsible=self.responsible.responsible(),
+            state=self.state.data, met_on=self.met_on.data, remind_before=self.remind_before.data or None,
+            remind_overdue_every=self.remind_overdue_every.data, escalate_after=self.escalate_after.data,
+        )
+
+
+class MetForm(FlaskForm):
+    """The day a milestone was met."""
+
+    met_on = JalaliDateField(_l("Date met"), validators=[required()])
+
+
+class TemplateForm(FlaskForm):
+    """The usual renovation phases, each with an editable title and due date, and one responsible for all."""
+
+    responsible = ResponsibleField(_l("Responsible"))
+
+    def rows(self) -> list[TemplateRow]:
+        """The phases as the user set them."""
+        return [TemplateRow(title=(self[f"title_{n}"].data or "").strip(), due_date=self[f"due_{n}"].data)
+                for n in range(len(TEMPLATE_PHASES))]
+
+    def phase_fields(self):
+        """(title field, due date field) of each phase, in order."""
+        return [(self[f"title_{n}"], self[f"due_{n}"]) for n in range(len(TEMPLATE_PHASES))]
+
+
+for _number, _title in enumerate(TEMPLATE_PHASES):
+    setattr(TemplateForm, f"title_{_number}", StringField(_l("Phase"), default=_title, validators=[max_length(300)]))
+    setattr(TemplateForm, f"due_{_number}", JalaliDateField(_l("Due date")))

@@ -1,0 +1,163 @@
+"""URL rules and thin views of the milestones area: the section of the project page and its forms."""
+from datetime import timedelta
+
+from flask import Blueprint, make_response, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from tracker.core.db import get_session
+from tracker.core.errors import InvalidInput
+from tracker.core.forms import field_errors, show_errors
+from tracker.core.htmx import is_htmx, redirect_to, render
+from tracker.core.jalali import today
+from tracker.milestones import queries, services
+from tracker.milestones.forms import STATE_LABELS, MetForm, MilestoneForm, TemplateForm
+from tracker.projects import queries as projects
+from tracker.projects.services import require_editor
+
+bp = Blueprint("milestones", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of this area needs a logged-in user."""
+
+
+@bp.app_context_processor
+def labels():
+    """The names of the milestone states, for every template."""
+    return {"milestone_state_labels": STATE_LABELS}
+
+
+@bp.app_template_global()
+def milestones_of(project) -> list[queries.MilestoneRow]:
+    """The project page's milestones (its section includes itself, so the projects area needs no change)."""
+    return queries.project_milestones(get_session(), project.id)
+
+
+def _section(project):
+    """After a save: the milestones section in place (htmx), or the project page."""
+    if not is_htmx():
+        return redirect_to(url_for("projects.show", ref=project.slug) + "#milestones")
+    response = make_response(render("milestones/_section.html", project=project).get_data())
+    response.headers["HX-Retarget"] = "#milestones"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def _editable(ref: str):
+    session = get_session()
+    project = projects.get_project(session, current_user, ref)
+    require_editor(current_user, project.province_id, project.county_id)
+    return session, project
+
+
+def _milestone_form(session, project, obj=None) -> MilestoneForm:
+    form = MilestoneForm(obj=obj)
+    form.responsible.set_choices(queries.responsible_choices(session, project))
+    if obj is not None and request.method == "GET":
+        data = services.milestone_data(obj)
+        form.responsible.data = data.responsible.choice if data.responsible else ""
+        form.remind_before.data = data.remind_before
+        form.remind_overdue_every.data = data.remind_overdue_every
+        form.escalate_after.data = data.escalate_after
+    return form
+
+
+def _form_view(project, form, save, **context):
+    """Like core.htmx.form_view, but a successful htmx save swaps the section in place."""
+    if request.method == "POST" and form.validate():
+        try:
+            save(form)
+        except InvalidInput as error:
+            show_errors(form, error.errors)
+        else:
+            return _section(project)
+    return render("milestones/form.html", "milestones/_form.html", status=422 if form.errors else 200,
+                  form=form, project=project, **context)
+
+
+@bp.route("/<ref>/milestones/new", methods=["GET", "POST"])
+def add(ref: str):
+    """Add a milestone to a project."""
+    session, project = _editable(ref)
+    form = _milestone_form(session, project)
+    return _form_view(project, form, lambda f: services.add_milestone(
+        session, actor=current_user, project=project, data=f.to_data()), milestone=None)
+
+
+@bp.route("/<ref>/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
+def edit(ref: str, milestone_id: int):
+    """Edit a milestone in place."""
+    session, project = _editable(ref)
+    milestone = queries.get_milestone(session, project, milestone_id)
+    form = _milestone_form(session, project, obj=milestone)
+    return _form_view(project, form, lambda f: services.update_milestone(
+        session, actor=current_user, project=project, milestone=milestone, data=f.to_data()), milestone=milestone)
+
+
+@bp.route("/<ref>/milestones/<int:milestone_id>/met", methods=["GET", "POST"])
+def met(ref: str, milestone_id: int):
+    """Record the day a milestone was met."""
+    session, project = _editable(ref)
+    milestone = queries.get_milestone(session, project, milestone_id)
+    form = MetForm(data={"met_on": milestone.met_on or today()})
+    if request.method == "POST" and form.validate():
+        try:
+            services.mark_met(session, actor=current_user, project=project, milestone=milestone,
+                              met_on=form.met_on.data)
+        except InvalidInput as error:
+            show_errors(form, error.errors)
+        else:
+            return _section(project)
+    return render("milestones/met.html", "milestones/_met_form.html", status=422 if form.errors else 200,
+                  form=form, project=project, milestone=milestone)
+
+
+@bp.post("/<ref>/milestones/<int:milestone_id>/delete")
+def remove(ref: str, milestone_id: int):
+    """Delete a milestone."""
+    session, project = _editable(ref)
+    milestone = queries.get_milestone(session, project, milestone_id)
+    services.remove_milestone(session, actor=current_user, project=project, milestone=milestone)
+    return _section(project)
+
+
+def _template_dates(project) -> dict:
+    """Suggested dates: spread evenly from the start (or today) to the target date, which the last phase takes."""
+    if not project.target_date:
+        return {}
+    start = project.start_date or today()
+    count = len(services.TEMPLATE_PHASES)
+    span = max((project.target_date - start).days, 0)
+    return {f"due_{n}": start + timedelta(days=span * (n + 1) // count) for n in range(count)}
+
+
+@bp.route("/<ref>/milestones/template", methods=["GET", "POST"])
+def template(ref: str):
+    """Start from the usual renovation phases, with editable titles and dates."""
+    session, project = _editable(ref)
+    form = TemplateForm(data=_template_dates(project))
+    form.responsible.set_choices(queries.responsible_choices(session, project))
+    if request.method == "POST" and form.validate():
+        try:
+            services.start_from_template(session, actor=current_user, project=project, rows=form.rows(),
+                                         responsible=form.responsible.responsible())
+        except InvalidInput as error:
+            show_errors(form, error.errors)
+        else:
+            return _section(project)
+    return render("milestones/template.html", "milestones/_template_form.html",
+                  status=422 if form.errors else 200, form=form, project=project)
+
+
+@bp.post("/milestones/check")
+def check_field():
+    """Inline validation of one milestone field (the date against the project's start is checked on save)."""
+    form = MilestoneForm()
+    form.responsible.choices = {}
+    name, errors = field_errors(form)
+    if name == "responsible":
+        errors = []  # the choices depend on the project; checked on save
+    return render_template("_field_errors.html", name=name, errors=errors)
+

@@ -1,0 +1,66 @@
+"""`flask reminders run` (one scan, then exit) and `flask scheduler` (the process that scans every few minutes).
+
+The scheduler is its own process: web processes never start it (a scheduler inside gunicorn runs each job once
+per worker). Each job opens its own sessions; a second scheduler or an overlapping run sends nothing twice.
+"""
+import contextlib
+import logging
+import signal
+from datetime import datetime
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from tracker.core.jalali import TEHRAN, JalaliDateError, parse_jalali_date, today
+from tracker.reminders.mail import MailSettings
+from tracker.reminders.scan import run_scan
+
+reminders_cli = AppGroup("reminders", help="Send the reminders that are due.")
+SCAN_JOB_ID = "reminder-scan"
+log = logging.getLogger("tracker.reminders")
+
+
+def _scan(day=None):
+    app = current_app._get_current_object()
+    return run_scan(app.extensions["session_factory"], today=day or today(),
+                    mail=MailSettings.from_config(app.config),
+                    lease_seconds=app.config["REMINDER_LEASE_SECONDS"])
+
+
+@reminders_cli.command("run")
+@click.option("--today", "day", default=None, help="Scan as of this Jalali day, e.g. 1405-09-02 (default: today).")
+def run(day):
+    """Run one scan: plan the reminders that are due, send the emails waiting, and exit."""
+    try:
+        as_of = parse_jalali_date(day) if day else None
+    except JalaliDateError as error:
+        raise click.BadParameter(str(error.message), param_hint="--today") from None
+    click.echo(f"reminders: {_scan(as_of)}")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler():
+    """Scan for due reminders every few minutes (TRACKER_REMINDER_INTERVAL_MINUTES) until stopped."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    app = current_app._get_current_object()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    def job():
+        with app.app_context():
+            try:
+                log.info("scan: %s", _scan())
+            except Exception:  # noqa: BLE001 - logged; the next tick tries again
+                log.exception("scan failed")
+
+    blocking = BlockingScheduler(timezone=TEHRAN)
+    minutes = app.config["REMINDER_INTERVAL_MINUTES"]
+    # A fixed id, one instance at a time, missed ticks coalesced into one run; the first scan at start-up.
+    blocking.add_job(job, "interval", minutes=minutes, id=SCAN_JOB_ID, replace_existing=True, coalesce=True,
+                     max_instances=1, next_run_time=datetime.now(TEHRAN))
+    signal.signal(signal.SIGTERM, lambda *_: blocking.shutdown(wait=False))
+    click.echo(f"scheduler: scanning every {minutes} minutes; Ctrl-C to stop")
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        blocking.start()

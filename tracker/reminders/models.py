@@ -1,0 +1,162 @@
+"""Tables of the reminders area: the register of dated obligations, each reminder sent, notices and emails.
+
+Every kind of dated item (a milestone, a decision, a partner's commitment) keeps one row in `deadlines`,
+written by its own service through `services.track_deadline`. A scan reads only the rows whose
+`next_fire_on` has come, through its index, so its cost follows the items due, not all items.
+"""
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tracker.core.db import string_enum
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class DeadlineKind(StrEnum):
+    """What sort of item a deadline belongs to."""
+
+    milestone = "milestone"
+    decision = "decision"
+    commitment = "commitment"
+
+
+class DeadlineState(StrEnum):
+    """Whether an obligation is still open (and reminded), done, or dropped."""
+
+    open = "open"
+    done = "done"
+    dropped = "dropped"
+
+
+class Deadline(SQLModel, table=True):
+    """One dated obligation of any kind, with who answers for it and when it is next looked at."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        UniqueConstraint("kind", "item_id"),
+        Index("ix_deadlines_province_state_due", "province_id", "state", "due_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: DeadlineKind = Field(sa_type=string_enum(DeadlineKind))
+    item_id: str = Field(max_length=40)
+    project_id: int | None = Field(default=None, foreign_key="projects.id", index=True)
+    province_id: int = Field(foreign_key="provinces.id")
+    county_id: int | None = Field(default=None, foreign_key="counties.id")
+    title: str = Field(max_length=500)
+    path: str = Field(max_length=400)
+    due_date: date
+    responsible_user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    responsible_agency_id: int | None = Field(default=None, foreign_key="agencies.id")
+    state: DeadlineState = Field(default=DeadlineState.open, sa_type=string_enum(DeadlineState))
+    rule: str = Field(default="", max_length=80)
+    # The day the scan next looks at this deadline; empty once it is closed or nothing is left to send.
+    next_fire_on: date | None = Field(default=None, index=True)
+    is_sample: bool = False
+    updated_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+
+
+class Reminder(SQLModel, table=True):
+    """One reminder of a deadline: `offset_days` from its due date, for the occurrence on `occurs_on`.
+
+    Inserted before anything is sent; its unique key makes a second scan, a restart or a retry a no-op.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("deadline_id", "offset_days", "occurs_on", name="uq_reminders_occurrence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadlines.id")
+    offset_days: int
+    occurs_on: date
+    # The day the scan planned it (after downtime, later than its step's day): "due in N days" counts from it.
+    planned_on: date
+    escalated: bool = False
+    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+
+
+class Notice(SQLModel, table=True):
+    """An in-app notice of a reminder to one user; read when `read_at` is set."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        UniqueConstraint("reminder_id", "user_id"),
+        Index("ix_notices_user_unread", "user_id", "read_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    reminder_id: int = Field(foreign_key="reminders.id")
+    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    read_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class DeliveryState(StrEnum):
+    """Where an outgoing message stands."""
+
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+
+
+class Delivery(SQLModel, table=True):
+    """A message of a reminder to one user over a channel (email now, SMS later): claimed with a lease, sent
+    with a Message-ID made from the reminder's key, marked sent; failures counted, with the last error."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("reminder_id", "user_id", "channel"),
+        Index("ix_deliveries_state_next_attempt", "state", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reminder_id: int = Field(foreign_key="reminders.id")
+    user_id: int = Field(foreign_key="users.id")
+    channel: str = Field(max_length=16)
+    address: str = Field(max_length=254)
+    message_id: str = Field(max_length=250, unique=True)
+    subject: str = Field(max_length=400)
+    body_text: str = Field(sa_type=Text)
+    body_html: str = Field(default="", sa_type=Text)
+    state: DeliveryState = Field(default=DeliveryState.pending, sa_type=string_enum(DeliveryState))
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=1000)
+    next_attempt_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    lease_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # "smtp", or "outbox" for the local outbox of demo mode without an SMTP server.
+    transport: str = Field(default="", max_length=16)
+    sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+
+
+class ReminderSettings(SQLModel, table=True):
+    """The administrator's defaults: the reminder rule and the weekdays offices are closed (one row)."""
+
+    __tablename__ = "reminder_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    before_days: str = Field(default="14,7,1,0", max_length=80)
+    overdue_every: int = 7
+    escalate_after: int = 7
+    # date.weekday() numbers, comma separated: "4" is Friday.
+    days_off: str = Field(default="4", max_length=20)
+    updated_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+
+
+class Holiday(SQLModel, table=True):
+    """A public holiday: a Jalali month and day every year (year 0), or in one year (lunar holidays)."""
+
+    __tablename__ = "holidays"
+    __table_args__ = (UniqueConstraint("year", "month", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = 0
+    month: int
+    day: int
+    name: str = Field(default="", max_length=200)
