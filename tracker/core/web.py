@@ -47,6 +47,8 @@ def init_app(app: Flask) -> None:
     """Register extensions, blueprints, error handlers and commands."""
     from tracker.accounts.cli import users_cli
     from tracker.accounts.routes import bp as accounts_bp
+    from tracker.briefs.cli import brief_cli
+    from tracker.briefs.routes import bp as briefs_bp
     from tracker.budgets.routes import bp as budgets_bp
     from tracker.core.cli import db_cli
     from tracker.demo.cli import demo_cli
@@ -72,12 +74,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(facilities_bp, url_prefix="/facilities")
     app.register_blueprint(agencies_bp, url_prefix="/agencies")
     app.register_blueprint(budgets_bp, url_prefix="/budgets")
+    app.register_blueprint(briefs_bp, url_prefix="/briefs")
     app.register_blueprint(milestones_bp, url_prefix="/projects")
     app.register_blueprint(reminders_bp)
     app.register_blueprint(calendar_bp)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "home", lambda: redirect(url_for("projects.index")))
-    for group in (db_cli, demo_cli, users_cli, reminders_cli, scheduler):
+    for group in (db_cli, demo_cli, users_cli, brief_cli, reminders_cli, scheduler):
         app.cli.add_command(group)
 
     app.register_error_handler(NotFound, lambda _e: _error_page(404, _("This page does not exist.")))

@@ -1,7 +1,8 @@
 """Forms of the milestones area: request data to typed values for the services."""
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, ValidationError
 
 from tracker.core.forms import ChoiceField, IntegerInput, JalaliDateField, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
@@ -18,6 +19,11 @@ GROUP_LABELS = {"users": _l("People"), "agencies": _l("Agencies")}
 UNKNOWN_RESPONSIBLE = _l("Choose a responsible person or agency from the list.")
 
 
+def typed_in():
+    """Required, for a field whose own parsing reports bad input (DataRequired would hide that message)."""
+    return InputRequired(message=_l("This field is required."))
+
+
 class ResponsibleField(SelectField):
     """A user or an agency ("u:12", "a:5") from grouped choices, or nobody."""
 
@@ -26,11 +32,12 @@ class ResponsibleField(SelectField):
 
     def set_choices(self, groups) -> None:
         """Grouped choices from queries.responsible_choices, labelled in the request's language."""
-        self.choices = {None: [("", str(_l("Nobody named")))]} | {str(GROUP_LABELS[g]): pairs for g, pairs in groups}
+        self.choices = [SelectChoice("", str(_l("Nobody named")))] + [
+            SelectChoice(value, label, optgroup=str(GROUP_LABELS[group])) for group, pairs in groups
+            for value, label in pairs]
 
     def pre_validate(self, form):
-        known = {value for pairs in (self.choices or {}).values() for value, _label in pairs}
-        if (self.data or "") not in known:
+        if (self.data or "") not in {choice.value for choice in self.choices or []}:
             raise ValidationError(str(UNKNOWN_RESPONSIBLE))
 
     def responsible(self) -> Responsible | None:
@@ -44,7 +51,7 @@ class MilestoneForm(FlaskForm):
     """A milestone's editable fields, with an optional override of the reminder rule."""
 
     title = StringField(_l("Title"), validators=[required(), max_length(300)])
-    due_date = JalaliDateField(_l("Due date"), validators=[required()])
+    due_date = JalaliDateField(_l("Due date"), validators=[typed_in()])
     responsible = ResponsibleField(_l("Responsible"))
     state = ChoiceField(_l("State"), coerce=MilestoneState, validators=[required()],
                         choices=list(STATE_LABELS.items()))
@@ -69,7 +76,7 @@ class MilestoneForm(FlaskForm):
 class MetForm(FlaskForm):
     """The day a milestone was met."""
 
-    met_on = JalaliDateField(_l("Date met"), validators=[required()])
+    met_on = JalaliDateField(_l("Date met"), validators=[typed_in()])
 
 
 class TemplateForm(FlaskForm):

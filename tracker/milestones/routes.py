@@ -155,7 +155,7 @@ def template(ref: str):
 def check_field():
     """Inline validation of one milestone field (the date against the project's start is checked on save)."""
     form = MilestoneForm()
-    form.responsible.choices = {}
+    form.responsible.choices = []
     name, errors = field_errors(form)
     if name == "responsible":
         errors = []  # the choices depend on the project; checked on save

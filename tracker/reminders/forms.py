@@ -1,6 +1,7 @@
 """Forms and labels of the reminders area: the administrator's defaults and holidays."""
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -71,12 +72,12 @@ class SettingsForm(FlaskForm):
                                  validators=[required(), not_negative])
     escalate_after = IntegerInput(_l("Tell the province's directors after this many days overdue (0 for never)"),
                                   validators=[required(), not_negative])
-    days_off = CheckboxesField(_l("Weekdays offices are closed"), coerce=int,
-                               choices=[(n, str(label)) for n, label in WEEKDAY_LABELS])
+    days_off = CheckboxesField(_l("Weekdays offices are closed"), coerce=int)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.days_off.choices = [(n, str(label)) for n, label in WEEKDAY_LABELS]  # in the request's language
+        # Labelled in the request's language.
+        self.days_off.choices = [SelectChoice(n, str(label)) for n, label in WEEKDAY_LABELS]
 
     def to_data(self) -> SettingsData:
         """The typed values for the settings service."""

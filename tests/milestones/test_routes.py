@@ -1,0 +1,124 @@
+"""The milestones section of the project page over HTTP: in-place forms with Persian errors, roles and scope."""
+from urllib.parse import quote
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import htmx
+from tests.projects.helpers import count, field_error
+from tracker.accounts.models import Role
+from tracker.core.jalali import parse_jalali_date
+from tracker.milestones.models import Milestone, MilestoneState
+
+
+@pytest.fixture
+def project(make):
+    return make.project(name="بهسازی استخر کارگران کازرون", start_date=parse_jalali_date("1404/06/25"),
+                        target_date=parse_jalali_date("1404/12/29"))
+
+
+@pytest.fixture
+def staff(make, login):
+    user = make.user(role=Role.staff, full_name="کارشناس پروژه")
+    login(user)
+    return user
+
+
+def url(project, rest: str = "") -> str:
+    return f"/projects/{quote(project.slug)}{rest}"
+
+
+def form(**changes) -> dict:
+    return {"title": "تخصیص اعتبار", "due_date": "۱۴۰۴/۰۹/۳۰", "responsible": "", "state": "pending", "met_on": "",
+            "remind_before": "", "remind_overdue_every": "", "escalate_after": ""} | changes
+
+
+def test_the_project_page_has_a_milestones_section_with_start_from_the_usual_phases(client, project, staff):
+    page = client.get(url(project))
+    assert 'id="milestones"' in page.text and "شروع با مراحل معمول بهسازی" in page.text
+    assert "هنوز نقطه عطفی ثبت نشده است." in page.text
+
+
+def test_adding_in_place_swaps_the_section_with_the_new_milestone(client, db, project, staff):
+    editor = client.get(url(project, "/milestones/new"), headers=htmx())
+    assert editor.status_code == 200 and "<html" not in editor.text and 'name="due_date"' in editor.text
+
+    saved = client.post(url(project, "/milestones/new"), data=form(responsible=f"u:{staff.id}"), headers=htmx())
+
+    assert saved.status_code == 200 and saved.headers["HX-Retarget"] == "#milestones"
+    assert "تخصیص اعتبار" in saved.text and "۱۴۰۴/۰۹/۳۰" in saved.text and "معوق" in saved.text
+    milestone = db.exec(select(Milestone)).one()
+    assert milestone.responsible_user_id == staff.id
+
+
+def test_without_htmx_a_save_goes_back_to_the_project_page(client, project, staff):
+    saved = client.post(url(project, "/milestones/new"), data=form())
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("#milestones")
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"due_date": "1404/06/20"}, "due_date", "سررسید نمی‌تواند پیش از شروع پروژه (۱۴۰۴/۰۶/۲۵) باشد."),
+    ({"due_date": "1404/12/30"}, "due_date", "۱۴۰۴ کبیسه نیست"),
+    ({"responsible": "u:999999"}, "responsible", "مسئول را از میان افراد یا دستگاه‌های فهرست انتخاب کنید."),
+    ({"responsible": "someone"}, "responsible", "مسئول را از میان افراد یا دستگاه‌های فهرست انتخاب کنید."),
+    ({"remind_before": "۱۴، -۳"}, "remind_before", "تعداد روز نمی‌تواند منفی باشد."),
+    ({"escalate_after": "-2"}, "escalate_after", "تعداد روز نمی‌تواند منفی باشد."),
+    ({"state": "met"}, "met_on", "تاریخ انجام نقطه عطف را وارد کنید."),
+])
+def test_bad_input_comes_back_with_a_persian_message_next_to_the_field(client, db, project, staff, changes, field,
+                                                                       message):
+    response = client.post(url(project, "/milestones/new"), data=form(**changes), headers=htmx())
+    assert response.status_code == 422
+    assert message in field_error(response.text, field)
+    assert count(db, Milestone) == 0
+
+
+def test_a_user_of_another_province_is_not_a_known_responsible(client, db, make, project, staff):
+    zanjan = make.user(role=Role.staff, province="Zanjan")
+    response = client.post(url(project, "/milestones/new"), data=form(responsible=f"u:{zanjan.id}"), headers=htmx())
+    assert response.status_code == 422 and "مسئول را" in field_error(response.text, "responsible")
+
+
+def test_edit_and_mark_met_in_place(client, db, project, staff):
+    client.post(url(project, "/milestones/new"), data=form(), headers=htmx())
+    milestone = db.exec(select(Milestone)).one()
+
+    edited = client.post(url(project, f"/milestones/{milestone.id}/edit"),
+                         data=form(title="تخصیص اعتبار ملی", remind_before="30, 7"), headers=htmx())
+    met_form = client.get(url(project, f"/milestones/{milestone.id}/met"), headers=htmx())
+    met = client.post(url(project, f"/milestones/{milestone.id}/met"), data={"met_on": "1405/09/01"}, headers=htmx())
+
+    assert edited.status_code == 200 and "تخصیص اعتبار ملی" in edited.text
+    assert 'value="۱۴۰۵/۰۹/۰۲"' in met_form.text  # today by default
+    assert met.status_code == 200 and "انجام‌شده" in met.text
+    db.refresh(milestone)
+    assert milestone.state == MilestoneState.met and milestone.reminder_rule == "30,7||"
+
+
+def test_the_template_form_suggests_dates_up_to_the_target_and_creates_the_phases(client, db, project, staff):
+    page = client.get(url(project, "/milestones/template"), headers=htmx())
+    assert page.status_code == 200 and "تحویل و بازگشایی" in page.text and "۱۴۰۴/۱۲/۲۹" in page.text
+
+    fields = {f"title_{n}": "" for n in range(7)} | {f"due_{n}": "" for n in range(7)}
+    fields |= {"due_0": "1404/07/15", "due_6": "1404/12/29", "responsible": f"u:{staff.id}"}
+    created = client.post(url(project, "/milestones/template"), data=fields, headers=htmx())
+    assert created.status_code == 200 and count(db, Milestone) == 2
+
+    wrong = client.post(url(project, "/milestones/template"), data=fields | {"due_3": "1404/01/01"}, headers=htmx())
+    assert wrong.status_code == 422 and "پیش از شروع پروژه" in field_error(wrong.text, "due_3")
+    assert count(db, Milestone) == 2
+
+
+@pytest.mark.parametrize("role", [Role.viewer, Role.budget_officer])
+def test_read_only_roles_see_milestones_but_no_forms(client, make, login, project, role):
+    login(make.user(role=role))
+    assert client.get(url(project)).status_code == 200
+    assert "افزودن نقطه عطف" not in client.get(url(project)).text
+    assert client.get(url(project, "/milestones/new")).status_code == 403
+    assert client.post(url(project, "/milestones/new"), data=form()).status_code == 403
+
+
+def test_another_provinces_project_is_not_found(client, make, login, project):
+    login(make.user(role=Role.director, province="Zanjan"))
+    assert client.get(url(project, "/milestones/new")).status_code == 404
+    assert client.post(url(project, "/milestones/template"), data={}).status_code == 404
