@@ -41,6 +41,16 @@ def load_settings(instance_path: Path) -> dict:
         "BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
         "UPLOAD_DIR": os.environ.get("TRACKER_UPLOAD_DIR", str(instance_path / "uploads")),
         "MAX_PHOTO_MB": int(os.environ.get("TRACKER_MAX_PHOTO_MB", "20")),
+        # Status briefs: where issued PDFs are archived, and the letterhead. {province} is the Persian name of
+        # the brief's province, so one installation serves every province's directorate.
+        "BRIEFS_DIR": os.environ.get("TRACKER_BRIEFS_DIR", str(instance_path / "briefs")),
+        "BRIEF_DIRECTORATE": os.environ.get("TRACKER_BRIEF_DIRECTORATE",
+                                            "اداره‌کل تعاون، کار و رفاه اجتماعی استان {province}"),
+        "BRIEF_LOGO": os.environ.get("TRACKER_BRIEF_LOGO", ""),
+        # {year}: Jalali year of issue, {seq}: the brief's sequence in its province and year, {province}: the
+        # province's code, {kind}: p (project) or c (constituency). Python format syntax: {seq:04d} pads.
+        "BRIEF_NUMBER_FORMAT": os.environ.get("TRACKER_BRIEF_NUMBER_FORMAT", "{year}/{seq}/گ"),
+        "BRIEF_CLASSIFICATION": os.environ.get("TRACKER_BRIEF_CLASSIFICATION", ""),
         "DEMO": _flag("TRACKER_DEMO"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

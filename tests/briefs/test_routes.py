@@ -1,0 +1,161 @@
+"""The briefs over HTTP: preview, issue with htmx, download, the project's and constituency's pages; roles and scope."""
+import hashlib
+from urllib.parse import quote
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import htmx
+from tracker.accounts.models import Role
+from tracker.briefs.models import Brief
+
+from .conftest import KAZERUN_POOL, pdf_text
+
+MP_OFFICE = "دفتر نماینده مردم کازرون و کوه‌چنار"
+
+
+def issue(client, project, **headers):
+    return client.post(f"/briefs/projects/{project.slug}", data={"for_whom": MP_OFFICE}, headers=headers)
+
+
+def test_preview_is_the_brief_as_html_for_anyone_who_sees_the_project(client, login, make, pool, briefs_dir):
+    login(make.user(role=Role.viewer))
+
+    response = client.get(f"/briefs/projects/{pool.slug}/preview")
+
+    assert response.status_code == 200
+    assert '<html lang="fa" dir="rtl">' in response.text
+    assert KAZERUN_POOL in response.text and "@font-face" in response.text
+    assert "/static/vendor/fonts/Vazirmatn-Regular.ttf" in response.text
+    assert "۱۴۰۵/۰۲/۰۱" in response.text  # the start date, Jalali, Persian digits
+    assert 'class="preview-bar"' in response.text and 'src="data:image/svg+xml' in response.text
+    assert not briefs_dir.exists() and client.application.extensions["session_factory"]().exec(
+        select(Brief)).all() == []
+
+
+def test_preview_escapes_user_text(client, login, make, director):
+    project = make.project(name="بهسازی نمونه", description="<b>x</b>")
+    login(director)
+
+    response = client.get(f"/briefs/projects/{project.id}/preview")
+
+    assert "&lt;b&gt;x&lt;/b&gt;" in response.text and "<b>x</b>" not in response.text
+
+
+def test_issuing_with_htmx_answers_with_a_download_link_and_the_list(client, login, db, director, pool, briefs_dir):
+    login(director)
+
+    response = issue(client, pool, **htmx())
+
+    assert response.status_code == 200
+    brief = db.exec(select(Brief)).one()
+    assert f'href="/briefs/{brief.id}/download"' in response.text
+    assert 'id="brief-issue"' in response.text and 'hx-swap-oob="true"' in response.text
+    assert "سعید بیاری" in response.text and MP_OFFICE in response.text and "۱۴۰۵/۱/گ" in response.text
+    download = client.get(f"/briefs/{brief.id}/download")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert hashlib.sha256(download.data).hexdigest() == brief.sha256
+    assert "attachment" in download.headers["Content-Disposition"]
+
+
+def test_issuing_without_htmx_goes_back_to_the_project_page_which_lists_it(client, login, db, director, pool,
+                                                                          briefs_dir):
+    login(director)
+
+    response = issue(client, pool)
+
+    assert response.status_code == 303 and response.headers["Location"].endswith("#briefs")
+    page = client.get(f"/projects/{pool.slug}")
+    brief = db.exec(select(Brief)).one()
+    assert 'id="briefs"' in page.text and f"/briefs/{brief.id}/download" in page.text
+    assert f"/briefs/projects/{quote(pool.slug)}/preview" in page.text and "hx-indicator" in page.text
+
+
+def test_an_overlong_addressee_is_a_422_with_the_message_beside_the_field(client, login, db, director, pool,
+                                                                         briefs_dir):
+    login(director)
+
+    response = client.post(f"/briefs/projects/{pool.slug}", data={"for_whom": "د" * 301}, headers=htmx())
+
+    assert response.status_code == 422
+    assert 'id="errors-for_whom"' in response.text and "۳۰۰" in response.text
+    assert db.exec(select(Brief)).all() == []
+
+
+@pytest.mark.parametrize("role", [Role.viewer, Role.budget_officer])
+def test_viewers_download_and_preview_but_may_not_issue(client, login, make, db, director, pool, briefs_dir, role):
+    login(director)
+    issue(client, pool, **htmx())
+    brief = db.exec(select(Brief)).one()
+    login(make.user(role=role))
+
+    assert issue(client, pool, **htmx()).status_code == 403
+    assert client.get(f"/briefs/{brief.id}/download").status_code == 200
+    page = client.get(f"/projects/{pool.slug}")
+    assert f"/briefs/{brief.id}/download" in page.text and 'id="brief-issue"' not in page.text
+    assert len(db.exec(select(Brief)).all()) == 1
+
+
+def test_another_province_sees_nothing_of_the_briefs(client, login, make, db, director, kazerun, pool, briefs_dir):
+    login(director)
+    issue(client, pool, **htmx())
+    brief = db.exec(select(Brief)).one()
+    login(make.user(role=Role.director, province="Zanjan"))
+
+    for url in (f"/briefs/projects/{pool.slug}/preview", f"/briefs/{brief.id}/download",
+                f"/briefs/constituencies/{kazerun.id}", f"/briefs/constituencies/{kazerun.id}/preview"):
+        assert client.get(url).status_code == 404, url
+    assert issue(client, pool, **htmx()).status_code == 404
+    assert client.post(f"/briefs/constituencies/{kazerun.id}", headers=htmx()).status_code == 404
+    assert kazerun.name not in client.get("/briefs/").text
+
+
+def test_constituency_page_lists_its_projects_and_issues_its_brief(client, login, make, db, director, kazerun, pool,
+                                                                   briefs_dir):
+    guest_house = make.project(name="تعمیر مهمانسرای کارگران کوه‌چنار", county="کوه‌چنار")
+    make.project(name="بهسازی مجموعه ورزشی کارگران شیراز", county="شیراز")
+    login(director)
+
+    page = client.get(f"/briefs/constituencies/{kazerun.id}")
+    issued = client.post(f"/briefs/constituencies/{kazerun.id}", data={"for_whom": MP_OFFICE}, headers=htmx())
+
+    assert page.status_code == 200
+    assert KAZERUN_POOL in page.text and guest_house.name in page.text and "شیراز" not in page.text
+    assert f"/briefs/constituencies/{kazerun.id}/preview" in page.text
+    assert kazerun.name in client.get("/briefs/").text
+    assert f"/briefs/constituencies/{kazerun.id}" in client.get(f"/projects/{pool.slug}").text
+    assert issued.status_code == 200
+    brief = db.exec(select(Brief)).one()
+    assert brief.constituency_id == kazerun.id and brief.pages == 4
+    preview = client.get(f"/briefs/constituencies/{kazerun.id}/preview")
+    assert preview.status_code == 200 and guest_house.name in preview.text
+
+
+def test_county_head_gets_the_project_brief_not_the_whole_constituency(client, login, make, kazerun, pool, briefs_dir):
+    login(make.user(role=Role.director, county="کازرون"))
+
+    assert client.get(f"/briefs/projects/{pool.slug}/preview").status_code == 200
+    assert issue(client, pool, **htmx()).status_code == 200
+    assert client.get(f"/briefs/constituencies/{kazerun.id}").status_code == 404
+
+
+def test_download_of_a_missing_file_is_not_found(client, login, db, director, pool, briefs_dir, settings):
+    login(director)
+    issue(client, pool, **htmx())
+    brief = db.exec(select(Brief)).one()
+    (briefs_dir / brief.file_path).unlink()
+
+    assert client.get(f"/briefs/{brief.id}/download").status_code == 404
+
+
+def test_english_ui_still_issues_a_persian_brief(client, login, db, director, pool, briefs_dir):
+    login(director)
+    client.post("/language/en", data={"next": "/"})
+
+    page = client.get(f"/projects/{pool.slug}")
+    issue(client, pool, **htmx())
+
+    assert "Issue the brief (PDF)" in page.text
+    brief = db.exec(select(Brief)).one()
+    assert KAZERUN_POOL in pdf_text(briefs_dir / brief.file_path)
+    assert "گزارش وضعیت" in pdf_text(briefs_dir / brief.file_path)

@@ -1,0 +1,151 @@
+"""Issuing briefs: the PDF as a member of parliament reads it, and the archive row that vouches for it."""
+import hashlib
+import re
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from tests.browser.conftest import ARTIFACTS
+from tracker.accounts.models import Role
+from tracker.briefs import services
+from tracker.briefs.models import Brief, BriefKind
+from tracker.core.audit import AuditEvent
+from tracker.core.errors import Forbidden, InvalidInput, NotFound
+from tracker.projects.models import ProjectStatus
+
+from .conftest import (
+    KAZERUN_POOL,
+    NOW,
+    TODAY_FA,
+    pdf_fonts,
+    pdf_pages,
+    pdf_raw_text,
+    pdf_text,
+    plain,
+    render_page_png,
+    squeezed,
+)
+
+MP_OFFICE = "دفتر نماینده مردم کازرون و کوه‌چنار"
+
+
+def issue(db, actor, project, settings, for_whom=MP_OFFICE) -> Brief:
+    return services.issue_project_brief(db, actor=actor, project=project, for_whom=for_whom, settings=settings,
+                                        now=NOW)
+
+
+def test_project_brief_reads_in_persian_with_its_facts_and_embedded_font(db, app_context, director, pool, settings,
+                                                                      database):
+    brief = issue(db, director, pool, settings)
+    path = services.brief_file(settings, brief)
+
+    text = pdf_text(path)
+    assert KAZERUN_POOL in text
+    assert plain(MP_OFFICE) in text
+    assert plain("اداره‌کل تعاون، کار و رفاه اجتماعی استان فارس") in text
+    assert "استخر مجموعه ورزشی کارگران کازرون" in text and "کازرون، فارس" in text
+    assert plain("حوزه انتخابیه کازرون و کوه‌چنار") in text
+    assert TODAY_FA in text  # the date of issue, Jalali, Persian digits
+    assert "۱۴۰۵/۱" in text  # the number: the first brief of Fars in 1405 (pdftotext moves its letter)
+    assert "۱۴۰۵/۰۲/۰۱" in text  # the start date
+    assert "۱۴۰۵/۱۲/۲۹" in text and "اسفند" in text  # the target date, in figures and in words
+    assert "۱۱۷" in text and "روز مانده" in text  # to the target date (pdftotext reorders digits in brackets)
+    assert "۴۰٪" in text and "۶۴٫۹٪" in text  # observed and planned progress
+    assert squeezed("۸۳ روز عقب‌تر از برنامه") in squeezed(text)
+    assert "۳۰٬۰۰۰٬۰۰۰٬۰۰۰" in text and "۷۵٪" in text  # approved credit; absorption 9 of 12 billion
+    assert "فرمانداری ویژه کازرون" in text and "پیگیری تخصیص اعتبار" in text and "۱۴۰۵/۰۹/۳۰" in text
+    assert re.search("صفحه ۱ ?از ۲", text) and re.search("صفحه ۲ ?از ۲", text)
+    assert "0123456789" not in text and not any(digit in text for digit in "0123456789")
+    assert pdf_pages(path) == brief.pages == 2
+    assert any(font.split("+")[-1].startswith("Vazirmatn") and font.endswith(" yes") for font in pdf_fonts(path))
+    render_page_png(path, ARTIFACTS, f"brief-project-{database.dialect.name}")
+
+
+def test_archive_row_vouches_for_the_file(db, app_context, director, pool, settings):
+    first = issue(db, director, pool, settings)
+    second = issue(db, director, pool, settings, for_whom="")
+
+    data = services.brief_file(settings, first).read_bytes()
+    assert first.sha256 == hashlib.sha256(data).hexdigest()
+    assert first.size_bytes == len(data) and first.pages == 2
+    assert (first.kind, first.project_id, first.constituency_id) == (BriefKind.project, pool.id, None)
+    assert (first.generated_by, first.for_whom, first.generated_at) == (director.id, MP_OFFICE, NOW)
+    assert (first.year, first.sequence, second.sequence) == (1405, 1, 2)
+    assert [b.number for b in db.exec(select(Brief).order_by(Brief.sequence)).all()] == ["1405/1/گ", "1405/2/گ"]
+    event = db.exec(select(AuditEvent).where(AuditEvent.entity == "briefs", AuditEvent.entity_id == first.id)).one()
+    assert (event.action, event.actor_id, event.project_id) == ("create", director.id, pool.id)
+
+
+def test_number_scheme_directorate_and_classification_are_settings(db, app_context, make, director, settings):
+    from dataclasses import replace
+
+    project = make.project(name="نوسازی کلاس‌های مرکز آموزش تعاون زنجان", county="زنجان", province="Zanjan")
+    custom = replace(settings, number_format="{province}-{kind}-{year}-{seq:04d}", classification="عادی",
+                     directorate="اداره‌کل تعاون استان {province}")
+
+    brief = issue(db, make.admin, project, custom)
+
+    text = pdf_text(services.brief_file(custom, brief))
+    assert brief.number == "zanjan-پ-1405-0001"
+    assert plain("اداره‌کل تعاون استان زنجان") in text and plain("طبقه‌بندی") in text and "عادی" in text
+    assert pdf_pages(services.brief_file(custom, brief)) == brief.pages == 1
+
+
+def test_user_text_is_escaped_and_sample_projects_say_so(db, app_context, make, director, settings):
+    project = make.project(name="بهسازی مهمانسرای کارگران نمونه", description="<b>x</b>", is_sample=True)
+
+    brief = issue(db, director, project, settings, for_whom="<i>office</i>")
+
+    text = pdf_text(services.brief_file(settings, brief))
+    assert "<b>x</b>" in pdf_raw_text(services.brief_file(settings, brief))
+    assert "<i>office</i>" in text
+    assert "داده نمونه" in text
+    assert "بدون برنامه" in text  # no start or target date: no plan to compare with
+    assert plain("اعتباری برای این پروژه ثبت نشده است") in text
+
+
+def test_constituency_brief_has_a_cover_of_every_project_then_a_page_each(db, app_context, make, director, kazerun,
+                                                                      pool, settings, database):
+    guest_house = make.project(name="تعمیر سیستم گرمایش مهمانسرای کارگران کوه‌چنار", county="کوه‌چنار",
+                               status=ProjectStatus.suspended, target_date=date(2026, 6, 21), physical_progress=60,
+                               is_sample=True)
+    make.project(name="بهسازی مجموعه ورزشی کارگران شیراز", county="شیراز")
+
+    brief = services.issue_constituency_brief(db, actor=director, constituency=kazerun, for_whom=MP_OFFICE,
+                                              settings=settings, now=NOW)
+
+    path = services.brief_file(settings, brief)
+    text = pdf_text(path)
+    cover = text.split("صفحه ۱ از")[0]
+    assert plain(kazerun.name) in cover
+    assert KAZERUN_POOL in cover and plain(guest_house.name) in cover and "شیراز" not in text
+    assert "معوق" in cover  # the guest house is past its target date
+    assert (brief.kind, brief.constituency_id, brief.project_id) == (BriefKind.constituency, kazerun.id, None)
+    assert pdf_pages(path) == brief.pages == 4  # the cover, the pool on two pages, the guest house on one
+    render_page_png(path, ARTIFACTS, f"brief-constituency-{database.dialect.name}")
+    render_page_png(path, ARTIFACTS, f"brief-constituency-{database.dialect.name}-p2", page=2)
+
+
+@pytest.mark.parametrize("role", [Role.viewer, Role.budget_officer])
+def test_roles_that_do_not_edit_projects_may_not_issue(db, app_context, make, pool, settings, role):
+    with pytest.raises(Forbidden):
+        issue(db, make.user(role=role), pool, settings)
+    assert db.exec(select(Brief)).all() == []
+
+
+def test_another_province_or_county_is_not_found(db, app_context, make, kazerun, pool, settings):
+    with pytest.raises(NotFound):
+        issue(db, make.user(role=Role.director, province="Zanjan"), pool, settings)
+    with pytest.raises(NotFound):
+        services.issue_constituency_brief(db, actor=make.user(role=Role.director, county="کازرون"),
+                                          constituency=kazerun, for_whom="", settings=settings, now=NOW)
+
+
+def test_an_overlong_addressee_is_refused_before_anything_is_written(db, app_context, director, pool, settings,
+                                                                    briefs_dir):
+    with pytest.raises(InvalidInput) as refused:
+        issue(db, director, pool, settings, for_whom="د" * 301)
+
+    assert "for_whom" in refused.value.errors
+    assert db.exec(select(Brief)).all() == [] and not briefs_dir.exists()

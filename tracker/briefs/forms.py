@@ -1,0 +1,14 @@
+"""Forms of the briefs area: who a brief is for."""
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from tracker.briefs.services import FOR_WHOM_MAX
+from tracker.core.forms import max_length
+from tracker.core.i18n import lazy_gettext as _l
+
+
+class IssueForm(FlaskForm):
+    """Issue a brief, optionally addressed to someone (usually the member of parliament's office)."""
+
+    for_whom = StringField(_l("For (optional)"), validators=[max_length(FOR_WHOM_MAX)],
+                           render_kw={"dir": "auto", "placeholder": _l("e.g. the office of the member of parliament")})

@@ -1,0 +1,163 @@
+"""URL rules and thin views of the briefs area: previews, issuing, downloads and the constituency page."""
+from pathlib import Path
+
+from flask import Blueprint, current_app, send_file, url_for
+from flask_login import current_user, login_required
+
+from tracker.briefs import queries, render, services
+from tracker.briefs.forms import IssueForm
+from tracker.core.db import get_session
+from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.forms import show_errors
+from tracker.core.htmx import is_htmx, redirect_to
+from tracker.core.htmx import render as render_page
+from tracker.core.i18n import current_language, gettext
+from tracker.core.jalali import now_utc, today
+from tracker.core.persian import format_number
+from tracker.projects import queries as projects
+
+bp = Blueprint("briefs", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of this area needs a logged-in user."""
+
+
+@bp.app_template_global()
+def project_briefs_of(project):
+    """The briefs issued on a project, for the brief section of its page."""
+    return queries.project_briefs(get_session(), project)
+
+
+@bp.app_template_global()
+def issue_form():
+    """An empty form to issue a brief, for the brief sections of pages."""
+    return IssueForm(formdata=None)
+
+
+def _settings() -> services.BriefSettings:
+    return services.BriefSettings.from_config(current_app.config)
+
+
+def _web_media(settings: services.BriefSettings) -> services.Media:
+    return services.Media(url_for("briefs.logo") if settings.logo else None, render.web_stylesheet())
+
+
+@bp.get("/")
+def index():
+    """The constituencies the user sees whole, each with its page and brief."""
+    return render_page("briefs/index.html", constituencies=queries.constituencies(get_session(), current_user))
+
+
+@bp.get("/projects/<ref>/preview")
+def preview_project(ref: str):
+    """A project's brief as HTML in the browser, before it is issued."""
+    session = get_session()
+    project = projects.get_project(session, current_user, ref)
+    settings = _settings()
+    return services.project_document(
+        session, project, settings, _web_media(settings), number=None, generated_at=now_utc(), for_whom="",
+        back_url=url_for("projects.show", ref=project.slug) + "#briefs")
+
+
+@bp.post("/projects/<ref>")
+def issue_project(ref: str):
+    """Issue a project's brief: the form again with a download link (htmx), or back to the project page."""
+    session = get_session()
+    project = projects.get_project(session, current_user, ref)
+    services.require_issuer(current_user, project.province_id, project.county_id)
+
+    def issue(for_whom: str):
+        return services.issue_project_brief(session, actor=current_user, project=project, for_whom=for_whom,
+                                            settings=_settings())
+
+    return _issue_view(issue, url_for("briefs.issue_project", ref=project.slug),
+                       url_for("projects.show", ref=project.slug) + "#briefs",
+                       lambda: queries.project_briefs(session, project))
+
+
+@bp.get("/constituencies/<int:constituency_id>")
+def constituency(constituency_id: int):
+    """A constituency's page: its counties' projects, its brief and the briefs issued on it."""
+    session = get_session()
+    constituency = queries.get_constituency(session, current_user, constituency_id)
+    return render_page("briefs/constituency_page.html",
+                       brief=queries.constituency_brief(session, constituency, today()),
+                       issued_briefs=queries.constituency_briefs(session, constituency))
+
+
+@bp.get("/constituencies/<int:constituency_id>/preview")
+def preview_constituency(constituency_id: int):
+    """A constituency's brief as HTML in the browser, before it is issued."""
+    session = get_session()
+    constituency = queries.get_constituency(session, current_user, constituency_id)
+    settings = _settings()
+    return services.constituency_document(
+        session, constituency, settings, _web_media(settings), number=None, generated_at=now_utc(), for_whom="",
+        back_url=url_for("briefs.constituency", constituency_id=constituency.id))
+
+
+@bp.post("/constituencies/<int:constituency_id>")
+def issue_constituency(constituency_id: int):
+    """Issue a constituency's brief."""
+    session = get_session()
+    constituency = queries.get_constituency(session, current_user, constituency_id)
+    services.require_issuer(current_user, constituency.province_id)
+
+    def issue(for_whom: str):
+        return services.issue_constituency_brief(session, actor=current_user, constituency=constituency,
+                                                 for_whom=for_whom, settings=_settings())
+
+    return _issue_view(issue, url_for("briefs.issue_constituency", constituency_id=constituency.id),
+                       url_for("briefs.constituency", constituency_id=constituency.id) + "#briefs",
+                       lambda: queries.constituency_briefs(session, constituency))
+
+
+def _issue_view(issue, issue_url: str, done_url: str, issued_briefs):
+    """Validate the form and issue; htmx gets the form back with a download link and the list out of band."""
+    form = IssueForm()
+    issued = None
+    if form.validate():
+        try:
+            issued = issue(form.for_whom.data or "")
+        except InvalidInput as error:
+            show_errors(form, error.errors)
+    if issued is not None and not is_htmx():
+        return redirect_to(done_url)
+    status = 422 if form.errors else 200
+    return render_page("briefs/issued.html", "briefs/_issued.html", status=status, form=form, issued=issued,
+                       issue_url=issue_url, issued_briefs=issued_briefs(), back_url=done_url)
+
+
+@bp.get("/<int:brief_id>/download")
+def download(brief_id: int):
+    """An issued brief's PDF, as archived."""
+    brief = queries.get_brief(get_session(), current_user, brief_id)
+    path = services.brief_file(_settings(), brief)
+    if not path.is_file():
+        raise NotFound
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"brief-{brief.year}-{brief.sequence}.pdf", etag=brief.sha256, conditional=True)
+
+
+@bp.get("/logo")
+def logo():
+    """The directorate's logo (TRACKER_BRIEF_LOGO), for the preview."""
+    path = Path(_settings().logo)
+    if not _settings().logo or not path.is_file():
+        raise NotFound
+    return send_file(path.resolve())
+
+
+bp.add_app_template_filter(render.text_direction, "text_dir")
+
+
+@bp.app_template_filter("file_size")
+def file_size(size_bytes: int) -> str:
+    """A file's size in kilobytes or megabytes, in the UI's digits."""
+    if size_bytes >= 1024 * 1024:
+        return gettext("%(size)s MB", size=format_number(round(size_bytes / 1024 / 1024, 1), current_language()))
+    return gettext("%(size)s KB", size=format_number(max(1, round(size_bytes / 1024)), current_language()))
+

@@ -1,0 +1,209 @@
+"""Issuing status briefs: gather live data, render the PDF, archive it with its number, hash and who asked."""
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from tracker import PROJECT_ROOT
+from tracker.accounts.models import User
+from tracker.briefs import queries, render
+from tracker.briefs.models import Brief, BriefKind
+from tracker.briefs.qr import qr_data_uri
+from tracker.budgets.chart import budget_chart_html
+from tracker.budgets.models import Figure
+from tracker.core.audit import record_change
+from tracker.core.errors import Forbidden, InvalidInput, NotFound
+from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.jalali import jalali_year, now_utc, number_in_locale, today
+from tracker.projects.models import Constituency, Project, Province
+
+FOR_WHOM_MAX = 300
+KIND_LETTERS = {BriefKind.project: "پ", BriefKind.constituency: "ح"}
+# Two people issuing in the same province at the same moment compete for a number; the loser renders again.
+NUMBER_ATTEMPTS = 3
+STATIC = PROJECT_ROOT / "tracker" / "static"
+
+
+@dataclass(frozen=True)
+class BriefSettings:
+    """The settings a brief is made with (TRACKER_BRIEF* and TRACKER_BASE_URL)."""
+
+    briefs_dir: Path
+    base_url: str
+    directorate: str
+    logo: str
+    number_format: str
+    classification: str
+
+    @classmethod
+    def from_config(cls, config) -> "BriefSettings":
+        """The settings of an app's configuration."""
+        return cls(Path(config["BRIEFS_DIR"]), config["BASE_URL"].rstrip("/"), config["BRIEF_DIRECTORATE"],
+                   config["BRIEF_LOGO"], config["BRIEF_NUMBER_FORMAT"], config["BRIEF_CLASSIFICATION"])
+
+    def number(self, *, year: int, seq: int, province: Province, kind: BriefKind) -> str:
+        """A brief's number by the configured scheme."""
+        try:
+            return self.number_format.format(year=year, seq=seq, province=province.code, kind=KIND_LETTERS[kind])
+        except (KeyError, IndexError, ValueError) as error:
+            raise RuntimeError(f"TRACKER_BRIEF_NUMBER_FORMAT {self.number_format!r} is not a valid scheme: {error!r}; "
+                               "use {year}, {seq}, {province} and {kind}") from None
+
+    def project_url(self, project: Project) -> str:
+        """The project's page, for the QR code (by id: shorter than the Persian slug)."""
+        return f"{self.base_url}/projects/{project.id}"
+
+    def constituency_url(self, constituency: Constituency) -> str:
+        """The constituency's page, for the QR code."""
+        return f"{self.base_url}/briefs/constituencies/{constituency.id}"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """The letterhead and footer of one brief: who it is from and for, its number, when it was made."""
+
+    directorate: str
+    classification: str
+    logo_src: str | None
+    number: str | None  # None in a preview: numbers are given on issue
+    generated_at: datetime
+    for_whom: str
+    qr_src: str
+
+
+@dataclass(frozen=True)
+class Media:
+    """Where a brief's images come from: files for print, the app's URLs for the browser's preview."""
+
+    logo_src: str | None
+    stylesheet: str | None  # inline in a preview; a PDF gets the cached print stylesheet
+
+
+def print_media(settings: BriefSettings) -> Media:
+    """Images as file URIs, for WeasyPrint."""
+    return Media(Path(settings.logo).resolve().as_uri() if settings.logo else None, None)
+
+
+def require_issuer(actor: User, province_id: int, county_id: int | None = None) -> None:
+    """Refuse a subject outside the actor's scope (404) or a role that may not issue briefs (403)."""
+    if not actor.covers(province_id, county_id):
+        raise NotFound
+    if not actor.may_edit_projects():
+        raise Forbidden
+
+
+def check_for_whom(for_whom: str) -> str:
+    """The addressee as typed, trimmed; too long is refused before anything is rendered."""
+    for_whom = " ".join(for_whom.split())
+    if len(for_whom) > FOR_WHOM_MAX:
+        raise InvalidInput({"for_whom": _l("At most %(max)s characters.", max=number_in_locale(FOR_WHOM_MAX))})
+    return for_whom
+
+
+def _letter(settings: BriefSettings, media: Media, province: Province, number: str | None, generated_at: datetime,
+            for_whom: str, page_url: str) -> Letter:
+    return Letter(settings.directorate.format(province=province.name_fa), settings.classification, media.logo_src,
+                  number, generated_at, for_whom, qr_data_uri(page_url))
+
+
+def project_document(session: Session, project: Project, settings: BriefSettings, media: Media, *,
+                     number: str | None, generated_at: datetime, for_whom: str, **extra) -> str:
+    """The HTML of a project's brief."""
+    item = queries.project_brief(session, project, today(generated_at))
+    letter = _letter(settings, media, item.detail.province, number, generated_at, for_whom,
+                     settings.project_url(project))
+    return render.html("briefs/project.html", item=item, letter=letter, **_common(media), **extra)
+
+
+def constituency_document(session: Session, constituency: Constituency, settings: BriefSettings, media: Media, *,
+                          number: str | None, generated_at: datetime, for_whom: str, **extra) -> str:
+    """The HTML of a constituency's brief: the cover table, then a section per project."""
+    brief = queries.constituency_brief(session, constituency, today(generated_at))
+    letter = _letter(settings, media, brief.province, number, generated_at, for_whom,
+                     settings.constituency_url(constituency))
+    return render.html("briefs/constituency.html", brief=brief, letter=letter,
+                       project_qr=lambda project: qr_data_uri(settings.project_url(project)), **_common(media), **extra)
+
+
+def _common(media: Media) -> dict:
+    return {"chart": lambda by_source: budget_chart_html(by_source, render.LANGUAGE), "Figure": Figure,
+            "preview": media.stylesheet is not None, "stylesheet": media.stylesheet}
+
+
+def issue_project_brief(session: Session, *, actor: User, project: Project, for_whom: str,
+                        settings: BriefSettings, now: datetime | None = None) -> Brief:
+    """Render a project's brief as PDF, archive it and record who issued it for whom."""
+    require_issuer(actor, project.province_id, project.county_id)
+    for_whom = check_for_whom(for_whom)
+    province = session.get(Province, project.province_id)
+
+    def document(number: str, generated_at: datetime) -> str:
+        return project_document(session, project, settings, print_media(settings), number=number,
+                                generated_at=generated_at, for_whom=for_whom)
+
+    return _issue(session, actor=actor, kind=BriefKind.project, province=province, for_whom=for_whom,
+                  settings=settings, now=now, document=document, project_id=project.id, summary=project.name)
+
+
+def issue_constituency_brief(session: Session, *, actor: User, constituency: Constituency, for_whom: str,
+                             settings: BriefSettings, now: datetime | None = None) -> Brief:
+    """Render a constituency's brief as PDF, archive it and record who issued it for whom."""
+    if not queries.may_see_constituency(session, actor, constituency):
+        raise NotFound
+    require_issuer(actor, constituency.province_id)
+    for_whom = check_for_whom(for_whom)
+    province = session.get(Province, constituency.province_id)
+
+    def document(number: str, generated_at: datetime) -> str:
+        return constituency_document(session, constituency, settings, print_media(settings), number=number,
+                                     generated_at=generated_at, for_whom=for_whom)
+
+    return _issue(session, actor=actor, kind=BriefKind.constituency, province=province, for_whom=for_whom,
+                  settings=settings, now=now, document=document, constituency_id=constituency.id,
+                  summary=constituency.name)
+
+
+def _issue(session: Session, *, actor: User, kind: BriefKind, province: Province, for_whom: str,
+           settings: BriefSettings, now: datetime | None, document: Callable[[str, datetime], str],
+           summary: str, **subject) -> Brief:
+    """Number, render, archive and record a brief; a number taken meanwhile means rendering with the next."""
+    generated_at = now or now_utc()
+    year = jalali_year(today(generated_at))
+    for _attempt in range(NUMBER_ATTEMPTS):
+        sequence = queries.last_sequence(session, province.id, year) + 1
+        number = settings.number(year=year, seq=sequence, province=province, kind=kind)
+        pdf = render.pdf(document(number, generated_at), STATIC)
+        digest = hashlib.sha256(pdf.data).hexdigest()
+        relative = f"{year}/{province.code}-{sequence:05d}-{digest[:12]}.pdf"
+        brief = Brief(kind=kind, province_id=province.id, year=year, sequence=sequence, number=number,
+                      for_whom=for_whom, generated_by=actor.id, generated_at=generated_at, file_path=relative,
+                      sha256=digest, pages=pdf.pages, size_bytes=len(pdf.data), **subject)
+        try:
+            with session.begin_nested():
+                session.add(brief)
+                session.flush()
+        except IntegrityError:
+            continue
+        _write(settings.briefs_dir / relative, pdf.data)
+        record_change(session, actor_id=actor.id, action="create", record=brief, before=None,
+                      project_id=brief.project_id, summary=f"{number} · {summary}")
+        return brief
+    raise RuntimeError(f"no free brief number in {province.code} {year} after {NUMBER_ATTEMPTS} attempts")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write the file whole or not at all: a reader never sees half a PDF."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def brief_file(settings: BriefSettings, brief: Brief) -> Path:
+    """Where an issued brief's PDF is archived."""
+    return settings.briefs_dir / brief.file_path
