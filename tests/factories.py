@@ -116,8 +116,8 @@ class Factories:
 
     def decision(self, project=None, text: str = "تأمین اعتبار مورد نیاز", owner=None, due_date=None,
                  author: User | None = None, **visit_fields):
-        """A decision taken at a new visit; owned by a new agency unless an owner (user or agency) is given."""
-        owner = owner or self.agency()
+        """A decision taken at a new visit; owned by a new national agency unless an owner (user or agency) is given."""
+        owner = owner or self.agency(province=None)
         data = visits.DecisionData(
             text=text, due_date=due_date or date(2026, 3, 20),
             owner_user_id=owner.id if isinstance(owner, User) else None,

@@ -117,7 +117,8 @@ def test_the_latest_observed_progress_sets_the_projects(db, make, fars):
     make.visit(project, author=director, notes="فقط یادداشت", visited_on=date(2025, 9, 20))
     assert (project.physical_progress, project.progress_visit_id) == (45, newer.id)
     progress_events = [e for e in db.exec(select(AuditEvent).where(AuditEvent.entity == "projects",
-                                                                  AuditEvent.entity_id == project.id)).all()
+                                                                  AuditEvent.entity_id == project.id)
+                                          .order_by(AuditEvent.id)).all()
                        if e.action == "update" and "physical_progress" in e.after]
     assert [e.after["physical_progress"] for e in progress_events] == [30, 45]
 

@@ -58,6 +58,8 @@ def init_app(app: Flask) -> None:
     from tracker.reminders.cli import reminders_cli, scheduler
     from tracker.reminders.routes import bp as reminders_bp
     from tracker.reminders.routes import calendar_bp
+    from tracker.visits.routes import bp as visits_bp
+    from tracker.visits.routes import decisions_bp, meetings_bp
 
     # A request may carry several photos, each checked against MAX_PHOTO_MB by the visit form.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
@@ -78,6 +80,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(milestones_bp, url_prefix="/projects")
     app.register_blueprint(reminders_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(visits_bp, url_prefix="/visits")
+    app.register_blueprint(decisions_bp, url_prefix="/decisions")
+    app.register_blueprint(meetings_bp, url_prefix="/meetings")
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "home", lambda: redirect(url_for("projects.index")))
     for group in (db_cli, demo_cli, users_cli, brief_cli, reminders_cli, scheduler):

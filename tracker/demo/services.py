@@ -10,6 +10,7 @@ from tracker.budgets.models import Figure
 from tracker.core.jalali import parse_jalali_date
 from tracker.demo import data
 from tracker.demo.milestones import load_milestones
+from tracker.demo.visits import load_visits
 from tracker.projects import queries
 from tracker.projects import services as projects
 from tracker.projects.models import AgencyKind, FacilityKind, PartnerRole, ProjectStatus, Strategy
@@ -98,4 +99,5 @@ def load_demo(session: Session) -> None:
     _projects(session, admin, _facilities(session, admin))
     _budgets(session, admin)
     load_milestones(session, admin)
+    load_visits(session)
     session.flush()

@@ -14,6 +14,7 @@ from tracker.projects.models import (
     Strategy,
 )
 from tracker.projects.services import AgencyData, FacilityData, PartnerData, ProjectData
+from tracker.visits.models import DecisionState
 
 STATUS_LABELS = {
     ProjectStatus.planned: _l("Planned"),
@@ -72,6 +73,15 @@ ACTIVITY_LABELS = {
     ("create", "milestones"): _l("added a milestone"),
     ("update", "milestones"): _l("edited a milestone"),
     ("delete", "milestones"): _l("removed a milestone"),
+    ("create", "visits"): _l("logged a visit"),
+    ("update", "visits"): _l("edited a visit"),
+    ("delete", "visits"): _l("deleted a visit"),
+    ("create", "decisions"): _l("recorded a decision"),
+    ("update", "decisions"): _l("updated a decision"),
+    ("delete", "decisions"): _l("removed a decision"),
+    ("create", "photos"): _l("added a photo"),
+    ("update", "photos"): _l("changed a photo's caption"),
+    ("delete", "photos"): _l("removed a photo"),
 }
 
 # The label and the choice labels of each audited column, to show a change the way the form names it.
@@ -90,7 +100,16 @@ CHANGE_LABELS = {
     "role": (_l("Role"), PARTNER_ROLE_LABELS),
     "commitment": (_l("Commitment"), None),
     "due_date": (_l("Due date"), None),
-    "state": (_l("State"), COMMITMENT_STATE_LABELS),
+    "state": (_l("State"), {**COMMITMENT_STATE_LABELS, DecisionState.open: _l("Open"), DecisionState.done: _l("Done")}),
+    "visited_on": (_l("Date of the visit"), None),
+    "observed_progress": (_l("Physical progress seen (%)"), None),
+    "notes": (_l("Notes"), None),
+    "problems": (_l("Problems found"), None),
+    "caption": (_l("Caption"), None),
+    "text": (_l("Decision"), None),
+    "state_note": (_l("Note"), None),
+    "state_changed_at": (_l("State changed"), None),
+    "progress_visit_id": (_l("Progress from the visit"), None),
 }
 
 

@@ -1,5 +1,5 @@
 """URL rules and thin views of the projects area."""
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,7 +11,7 @@ from tracker.core.forms import field_errors
 from tracker.core.htmx import form_view, redirect_to, render
 from tracker.core.i18n import current_language
 from tracker.core.i18n import lazy_gettext as _l
-from tracker.core.jalali import format_jalali
+from tracker.core.jalali import format_jalali, format_jalali_datetime
 from tracker.core.persian import format_number
 from tracker.projects import forms, queries, services
 from tracker.projects.forms import AgencyForm, FacilityForm, PartnerForm, ProjectForm
@@ -51,8 +51,10 @@ def change_value(value, key: str) -> str:
     choices = forms.CHANGE_LABELS.get(key, (None, None))[1]
     if choices:
         return str(next((label for option, label in choices.items() if option.value == value), value))
-    if key.endswith("_date"):
+    if key.endswith(("_date", "_on")):
         return format_jalali(date.fromisoformat(value), locale=current_language())
+    if key.endswith("_at"):
+        return format_jalali_datetime(datetime.fromisoformat(value), locale=current_language())
     if isinstance(value, bool):
         return str(_l("Yes") if value else _l("No"))
     if isinstance(value, int | float):

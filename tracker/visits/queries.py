@@ -246,8 +246,9 @@ def decision_projects(session: Session, user: User, province_id: int | None = No
     clauses = decision_scope(user)
     if province_id:
         clauses.append(Decision.province_id == province_id)
-    query = (select(Project.id, Project.name).join(Decision, Decision.project_id == Project.id).where(*clauses)
-             .distinct().order_by(col(Project.name).collate(PERSIAN)))
+    with_decisions = select(Decision.project_id).where(*clauses)
+    query = (select(Project.id, Project.name).where(col(Project.id).in_(with_decisions))
+             .order_by(col(Project.name).collate(PERSIAN)))
     return [(project_id, name) for project_id, name in session.exec(query).all()]
 
 

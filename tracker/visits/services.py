@@ -337,6 +337,13 @@ def _check_visit(session: Session, project: Project, data: VisitData, storage: P
         raise InvalidInput(errors)
 
 
+def check_visit(session: Session, *, actor: User, project: Project, data: VisitData, storage: PhotoStorage,
+                now: datetime | None = None) -> None:
+    """Every rule a new visit must meet, checked without writing (so that a form shows all its problems at once)."""
+    require_writer(actor, project.province_id, project.county_id)
+    _check_visit(session, project, data, storage, now)
+
+
 def _store_photos(session: Session, actor: User, visit: Visit, project: Project, uploads: Iterable[PhotoUpload],
                   storage: PhotoStorage, first_position: int) -> None:
     for position, upload in enumerate(uploads, start=first_position):
@@ -533,6 +540,11 @@ def _check_meeting(session: Session, actor: User, data: MeetingData, now: dateti
     if errors:
         raise InvalidInput(errors)
     return province_id, county_id
+
+
+def check_meeting(session: Session, *, actor: User, data: MeetingData, now: datetime | None = None) -> None:
+    """Every rule a meeting must meet, checked without writing."""
+    _check_meeting(session, actor, data, now)
 
 
 def _sync_agenda(session: Session, meeting: Meeting, agenda: tuple[AgendaData, ...]) -> list[AgendaItem]:
