@@ -122,3 +122,57 @@ def pool(make, kazerun):
 @pytest.fixture
 def director(make):
     return make.user(role=Role.director, full_name="سعید بیاری")
+
+
+def photo_jpeg(color: tuple[int, int, int], size=(1200, 900)) -> bytes:
+    """A camera-like JPEG: noise over a colour, so that it weighs what a photo weighs."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, color)
+    draw = ImageDraw.Draw(image)
+    rng = random.Random(sum(color))
+    for _ in range(400):
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        draw.ellipse((x, y, x + rng.randrange(10, 80), y + rng.randrange(10, 80)),
+                     fill=tuple(min(255, c + rng.randrange(-60, 60)) for c in color))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+PHOTO_COLOURS = [(40, 110, 170), (190, 120, 60), (90, 150, 90), (160, 160, 170), (200, 60, 40)]
+
+
+@pytest.fixture
+def visited_pool(app, make, pool):
+    """The pool with milestones met, overdue and upcoming, and a visit with visitors, five photos and a decision."""
+    from tracker.milestones import services as milestones
+    from tracker.projects.queries import agency_by_name
+    from tracker.visits import services as visits
+
+    admin = make.admin
+    assessed = milestones.add_milestone(make.session, actor=admin, project=pool, data=milestones.MilestoneData(
+        title="ارزیابی وضعیت مجموعه", due_date=date(2026, 9, 6)))
+    milestones.mark_met(make.session, actor=admin, project=pool, milestone=assessed, met_on=date(2026, 8, 23))
+    milestones.add_milestone(make.session, actor=admin, project=pool, data=milestones.MilestoneData(
+        title="تخصیص اعتبار", due_date=date(2026, 11, 6),
+        responsible=milestones.Responsible(agency_id=make.agency("سازمان برنامه و بودجه کشور", province=None).id)))
+    milestones.add_milestone(make.session, actor=admin, project=pool, data=milestones.MilestoneData(
+        title="تحویل و بازگشایی", due_date=date(2027, 3, 20)))
+    storage = visits.PhotoStorage(Path(app.config["UPLOAD_DIR"]), 20 * 1024 * 1024)
+    make.visit(
+        pool, storage=storage, visited_on=date(2026, 11, 11), observed_progress=40,
+        notes="کاشی‌کاری کف استخر آغاز شده و تصفیه‌خانه در حال نصب است.",
+        problems="تأخیر در تخصیص اعتبار استانی.",
+        people=visits.PeopleData(user_ids=(make.user(full_name="سعید بیاری").id,), guests=(
+            visits.GuestData("", "فرماندار ویژه کازرون", agency_by_name(make.session, "فرمانداری ویژه کازرون").id),
+            visits.GuestData("علی رضایی", "رئیس اداره کازرون"))),
+        photos=tuple(visits.PhotoUpload(photo_jpeg(colour), caption=f"نمای {i + 1}", filename=f"p{i}.jpg")
+                     for i, colour in enumerate(PHOTO_COLOURS)),
+        decisions=(visits.DecisionData("پیگیری تخصیص اعتبار استانی تا پایان آذر", due_date=date(2026, 12, 21),
+                                       owner_agency_id=make.agency("فرمانداری کازرون").id),),
+    )
+    return pool

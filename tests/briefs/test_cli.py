@@ -39,8 +39,7 @@ def test_project_brief_by_id_as_a_named_director(app, db, make, pool, briefs_dir
 
 
 def test_constituency_brief(app, db, make, kazerun, pool, briefs_dir, tmp_path):
-    make.project(name="تعمیر مهمانسرای کارگران کوه‌چنار", county="کوه‌چنار")
-    make.admin
+    make.project(name="تعمیر مهمانسرای کارگران کوه‌چنار", county="کوه‌چنار")  # made by the factories' admin
 
     result = run(app, "constituency", kazerun.id, "--out", tmp_path / "c.pdf")
 

@@ -23,6 +23,7 @@ from .conftest import (
     pdf_raw_text,
     pdf_text,
     plain,
+    poppler,
     render_page_png,
     squeezed,
 )
@@ -149,3 +150,28 @@ def test_an_overlong_addressee_is_refused_before_anything_is_written(db, app_con
 
     assert "for_whom" in refused.value.errors
     assert db.exec(select(Brief)).all() == [] and not briefs_dir.exists()
+
+
+def test_brief_with_milestones_a_visit_its_photos_and_open_decisions(db, app_context, director, visited_pool,
+                                                                      settings, database):
+    brief = issue(db, director, visited_pool, settings)
+
+    path = services.brief_file(settings, brief)
+    text = pdf_text(path)
+    milestones = text.split(plain("نقاط عطف"))[1]
+    assert "ارزیابی وضعیت مجموعه" in milestones and "۱۴۰۵/۰۶/۰۱" in milestones  # met on 1405/06/01
+    assert "تخصیص اعتبار" in milestones and "معوق" in milestones and "۱۴۰۵/۰۸/۱۵" in milestones
+    assert plain("تحویل و بازگشایی") in milestones and plain("پیش رو") in milestones
+    assert "سازمان برنامه و بودجه کشور" in milestones
+    visit = text.split(plain("آخرین بازدید میدانی"))[1]
+    assert "۲۰ آبان ۱۴۰۵" in visit or ("آبان" in visit and "۱۴۰۵" in visit)
+    assert "فرماندار ویژه کازرون" in visit and "علی رضایی" in visit
+    assert plain("کاشی‌کاری کف استخر") in visit and plain("تأخیر در تخصیص اعتبار استانی") in visit
+    assert plain("پیگیری تخصیص اعتبار استانی تا پایان آذر") in visit and "فرمانداری کازرون" in visit
+    assert "۱۴۰۵/۰۹/۳۰" in visit
+    # Four of the five photos, as their stored display copies (JPEG, embedded as they are).
+    images = poppler("pdfimages", "-list", path).splitlines()[2:]
+    assert len(images) == 4 and all(" jpeg " in row for row in images)
+    assert pdf_pages(path) == brief.pages == 2
+    assert brief.size_bytes < 2 * 1024 * 1024
+    render_page_png(path, ARTIFACTS, f"brief-visit-{database.dialect.name}", page=2)

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tracker.accounts.models import Role, User
@@ -11,8 +12,12 @@ from tracker.budgets import queries as budget_queries
 from tracker.budgets.models import Figure
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
+from tracker.milestones import queries as milestones
+from tracker.milestones.models import MilestoneState
 from tracker.projects import queries as projects
-from tracker.projects.models import CommitmentState, Constituency, County, Project, Province
+from tracker.projects.models import Agency, CommitmentState, Constituency, County, Project, Province
+from tracker.visits import queries as visits
+from tracker.visits.models import Decision, DecisionState, Photo, Visit
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,39 @@ def schedule(project: Project, today: date) -> Schedule:
 
 
 @dataclass(frozen=True)
+class MilestoneLine:
+    """A milestone as a brief reports it: met, upcoming, overdue or dropped."""
+
+    row: milestones.MilestoneRow
+
+    @property
+    def status(self) -> str:
+        state = self.row.milestone.state
+        if state != MilestoneState.pending:
+            return state.value
+        return "overdue" if self.row.overdue else "upcoming"
+
+
+@dataclass(frozen=True)
+class LatestVisit:
+    """The project's latest site visit: who came, and the first photos."""
+
+    visit: Visit
+    attendees: list[visits.AttendeeRow]
+    photos: list[Photo]
+    photo_count: int
+
+
+@dataclass(frozen=True)
+class OpenDecision:
+    """A decision still open on the project, with its owner and where it was taken."""
+
+    decision: Decision
+    owner_name: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
 class NextStep:
     """Something due on the project: a milestone, a decision or a partner's commitment."""
 
@@ -63,6 +101,9 @@ class ProjectBrief:
     detail: projects.ProjectDetail
     budget: budget_queries.ProjectBudget
     schedule: Schedule
+    milestones: list[MilestoneLine] = field(default_factory=list)
+    latest_visit: LatestVisit | None = None
+    decisions: list[OpenDecision] = field(default_factory=list)
     next_steps: list[NextStep] = field(default_factory=list)
 
     @property
@@ -74,13 +115,49 @@ class ProjectBrief:
         """The earliest item still due."""
         return self.next_steps[0] if self.next_steps else None
 
+    def milestone_count(self, status: str) -> int:
+        return sum(1 for line in self.milestones if line.status == status)
+
 
 NEXT_STEPS = 6
+PHOTOS = 4
 
 
-def _next_steps(detail: projects.ProjectDetail, today: date) -> list[NextStep]:
-    """What is due next, earliest first: pending commitments with a due date."""
+def latest_visit(session: Session, project: Project) -> LatestVisit | None:
+    """The project's most recent site visit with its visitors and first photos; None before the first."""
+    visit = session.exec(
+        select(Visit).where(Visit.project_id == project.id)
+        .order_by(col(Visit.visited_on).desc(), col(Visit.created_at).desc())
+    ).first()
+    if visit is None:
+        return None
+    photos = visits.visit_photos(session, visit.id)
+    return LatestVisit(visit, visits.attendees(session, visit_id=visit.id), photos[:PHOTOS], len(photos))
+
+
+def open_decisions(session: Session, project: Project, today: date) -> list[OpenDecision]:
+    """The project's open decisions, from visits and meetings, soonest due first."""
+    owner_user, owner_agency = aliased(User), aliased(Agency)
+    rows = session.exec(
+        select(Decision, owner_user.full_name, owner_user.username, owner_agency.name)
+        .outerjoin(owner_user, owner_user.id == Decision.owner_user_id)
+        .outerjoin(owner_agency, owner_agency.id == Decision.owner_agency_id)
+        .where(Decision.project_id == project.id, Decision.state == DecisionState.open)
+        .order_by(col(Decision.due_date), col(Decision.created_at))
+    ).all()
+    return [OpenDecision(decision, full_name or username or agency or "", decision.due_date < today)
+            for decision, full_name, username, agency in rows]
+
+
+def _next_steps(detail: projects.ProjectDetail, lines: list[MilestoneLine], decisions: list[OpenDecision],
+                today: date) -> list[NextStep]:
+    """What is due next, earliest first: pending milestones, open decisions and pending commitments."""
     steps = [
+        NextStep(line.row.milestone.due_date, line.row.milestone.title, line.row.responsible_name, line.row.overdue)
+        for line in lines if line.row.milestone.state == MilestoneState.pending
+    ] + [
+        NextStep(item.decision.due_date, item.decision.text, item.owner_name, item.overdue) for item in decisions
+    ] + [
         NextStep(row.partner.due_date, row.partner.commitment, row.agency_name, row.partner.due_date < today)
         for row in detail.partners
         if row.partner.state == CommitmentState.pending and row.partner.due_date and row.partner.commitment
@@ -89,10 +166,12 @@ def _next_steps(detail: projects.ProjectDetail, today: date) -> list[NextStep]:
 
 
 def project_brief(session: Session, project: Project, today: date) -> ProjectBrief:
-    """The project's facts, budget, schedule, partners and what is due next."""
+    """The project's facts, budget, schedule, milestones, partners, latest visit, open decisions and what is next."""
     detail = projects.project_detail(session, project, activity_limit=0)
-    return ProjectBrief(detail, budget_queries.project_budget(session, project), schedule(project, today),
-                        _next_steps(detail, today))
+    lines = [MilestoneLine(row) for row in milestones.project_milestones(session, project.id, today)]
+    decisions = open_decisions(session, project, today)
+    return ProjectBrief(detail, budget_queries.project_budget(session, project), schedule(project, today), lines,
+                        latest_visit(session, project), decisions, _next_steps(detail, lines, decisions, today))
 
 
 @dataclass

@@ -42,7 +42,10 @@ def _settings() -> services.BriefSettings:
 
 
 def _web_media(settings: services.BriefSettings) -> services.Media:
-    return services.Media(url_for("briefs.logo") if settings.logo else None, render.web_stylesheet())
+    def photo_src(photo) -> str:
+        return url_for("visits.photo", photo_id=photo.id, variant="display")
+
+    return services.Media(url_for("briefs.logo") if settings.logo else None, photo_src, render.web_stylesheet())
 
 
 @bp.get("/")

@@ -21,8 +21,11 @@ from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import jalali_year, now_utc, number_in_locale, today
 from tracker.projects.models import Constituency, Project, Province
+from tracker.visits.models import Photo
+from tracker.visits.photos import photo_path
 
 FOR_WHOM_MAX = 300
+MILESTONE_LABELS = {"met": _l("Met"), "upcoming": _l("Upcoming"), "overdue": _l("Overdue"), "dropped": _l("Dropped")}
 KIND_LETTERS = {BriefKind.project: "پ", BriefKind.constituency: "ح"}
 # Two people issuing in the same province at the same moment compete for a number; the loser renders again.
 NUMBER_ATTEMPTS = 3
@@ -39,12 +42,14 @@ class BriefSettings:
     logo: str
     number_format: str
     classification: str
+    upload_dir: Path
 
     @classmethod
     def from_config(cls, config) -> "BriefSettings":
         """The settings of an app's configuration."""
         return cls(Path(config["BRIEFS_DIR"]), config["BASE_URL"].rstrip("/"), config["BRIEF_DIRECTORATE"],
-                   config["BRIEF_LOGO"], config["BRIEF_NUMBER_FORMAT"], config["BRIEF_CLASSIFICATION"])
+                   config["BRIEF_LOGO"], config["BRIEF_NUMBER_FORMAT"], config["BRIEF_CLASSIFICATION"],
+                   Path(config["UPLOAD_DIR"]))
 
     def number(self, *, year: int, seq: int, province: Province, kind: BriefKind) -> str:
         """A brief's number by the configured scheme."""
@@ -81,12 +86,17 @@ class Media:
     """Where a brief's images come from: files for print, the app's URLs for the browser's preview."""
 
     logo_src: str | None
+    photo_src: Callable[[Photo], str | None]  # the photo's display copy (1600 px), None when its file is gone
     stylesheet: str | None  # inline in a preview; a PDF gets the cached print stylesheet
 
 
 def print_media(settings: BriefSettings) -> Media:
-    """Images as file URIs, for WeasyPrint."""
-    return Media(Path(settings.logo).resolve().as_uri() if settings.logo else None, None)
+    """Images as file URIs, for WeasyPrint: the stored display copies, never resized per brief."""
+    def photo_src(photo: Photo) -> str | None:
+        path = photo_path(settings.upload_dir, photo.sha256, photo.original_ext, "display").resolve()
+        return path.as_uri() if path.is_file() else None
+
+    return Media(Path(settings.logo).resolve().as_uri() if settings.logo else None, photo_src, None)
 
 
 def require_issuer(actor: User, province_id: int, county_id: int | None = None) -> None:
@@ -132,7 +142,9 @@ def constituency_document(session: Session, constituency: Constituency, settings
 
 def _common(media: Media) -> dict:
     return {"chart": lambda by_source: budget_chart_html(by_source, render.LANGUAGE), "Figure": Figure,
-            "preview": media.stylesheet is not None, "stylesheet": media.stylesheet}
+            "printable": lambda photos: [(photo, src) for photo in photos if (src := media.photo_src(photo))],
+            "milestone_labels": MILESTONE_LABELS, "preview": media.stylesheet is not None,
+            "stylesheet": media.stylesheet}
 
 
 def issue_project_brief(session: Session, *, actor: User, project: Project, for_whom: str,
