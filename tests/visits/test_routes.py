@@ -235,3 +235,28 @@ def test_the_timeline_lists_visits_and_meetings_newest_first(client, db, make, d
     positions = [text.index(marker) for marker in ("تازه", "کارگروه اشتغال شهرستان کازرون", "قدیمی")]
     assert positions == sorted(positions)
     assert "جلسه دیگر" not in text
+
+
+def test_an_oversized_upload_gets_413_and_stores_nothing(client, db, app, director, pool):
+    app.config["MAX_CONTENT_LENGTH"] = 50_000
+    response = post_visit(client, pool, visit_form(notes="بازدید"), photos=[("big.jpg", b"\xff" * 60_000)],
+                          headers=htmx())
+    assert response.status_code == 413
+    assert "<html" not in response.text and "۲۰" in response.text  # the per-photo limit, in Persian digits
+    assert counts(db)["Visit"] == 0
+
+
+def test_the_pages_work_in_english(client, make, director, pool):
+    visit = make.visit(pool, author=director, observed_progress=12, notes="site visit")
+    decision = make.decision(pool, author=director)
+    meeting = make.meeting(author=director)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    for url in (f"/visits/new/{quote(pool.slug)}", f"/visits/{visit.id}", f"/visits/{visit.id}/edit",
+                "/decisions/", f"/decisions/{decision.id}/state", "/meetings/", "/meetings/new",
+                f"/meetings/{meeting.id}", f"/projects/{quote(pool.slug)}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert 'dir="ltr"' in response.text, url
+    assert "Visits and meetings" in client.get(f"/projects/{quote(pool.slug)}").text
+    assert "12%" in client.get(f"/visits/{visit.id}").text
