@@ -11,6 +11,7 @@ from tracker.core.jalali import parse_jalali_date
 from tracker.reminders.mail import MailSettings
 from tracker.reminders.scan import run_scan
 
+GATHER_SECONDS = 30
 TODAY = parse_jalali_date("1405/09/02")  # Monday 2026-11-23, a working day
 
 
@@ -22,13 +23,21 @@ def free_port() -> int:
 
 
 class Sink:
-    """An aiosmtpd handler that keeps every message it accepts (optionally slowly)."""
+    """An aiosmtpd handler that keeps every message it accepts (optionally slowly; optionally holding messages
+    until `gather` connections are open, so that senders in several processes surely overlap)."""
 
-    def __init__(self, delay: float = 0.0):
+    def __init__(self, delay: float = 0.0, gather: int = 0):
         self.messages: list[EmailMessage] = []
         self.delay = delay
+        self.gather = gather
+        self.peers: set = set()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.peers.add(session.peer)
+        waited = 0.0
+        while len(self.peers) < self.gather and waited < GATHER_SECONDS:
+            await asyncio.sleep(0.01)
+            waited += 0.01
         if self.delay:
             await asyncio.sleep(self.delay)
         self.messages.append(message_from_bytes(envelope.content, policy=default))
@@ -44,8 +53,8 @@ class Sink:
 class SmtpServer:
     """A running aiosmtpd Controller on 127.0.0.1 and a free port."""
 
-    def __init__(self, delay: float = 0.0):
-        self.sink = Sink(delay)
+    def __init__(self, delay: float = 0.0, gather: int = 0):
+        self.sink = Sink(delay, gather)
         self.port = free_port()
         self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
 

@@ -12,7 +12,7 @@ from tracker.milestones.models import MilestoneState
 from tracker.projects.models import Project
 from tracker.reminders.mail import MailSettings
 from tracker.reminders.models import Delivery, DeliveryState, Notice, Reminder
-from tracker.reminders.scan import ScanResult, _claim, plan_batch
+from tracker.reminders.scan import ScanResult, _claim, _renew, plan_batch
 
 
 def notices_of(db, user) -> list[Notice]:
@@ -175,3 +175,16 @@ def test_a_new_due_date_is_reminded_afresh(app, db, session_factory, make, due):
                                 data=milestones.milestone_data(milestone, due_date=TODAY + timedelta(days=1)))
     assert scan(app, session_factory).reminders == 1
     assert milestone.state == MilestoneState.pending
+
+
+def test_a_slow_scan_whose_claim_was_taken_over_does_not_send_it_too(app, db, session_factory, smtp, due):
+    due(0)
+    moment = now_utc()
+    with app.app_context(), session_factory() as session:
+        plan_batch(session, TODAY, smtp.settings(), ScanResult(), now=moment)
+        [slow] = _claim(session, moment, timedelta(minutes=5), 10)
+        [fast] = _claim(session, moment + timedelta(minutes=6), timedelta(minutes=5), 10)  # the lease ran out
+        session.commit()
+    assert slow.message_id == fast.message_id and slow.claimed_by != fast.claimed_by
+    assert not _renew(session_factory, slow, moment + timedelta(minutes=6), timedelta(minutes=5))
+    assert _renew(session_factory, fast, moment + timedelta(minutes=6), timedelta(minutes=5))

@@ -129,6 +129,8 @@ class Delivery(SQLModel, table=True):
     last_error: str = Field(default="", max_length=1000)
     next_attempt_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
     lease_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # Who holds the claim: a token per claiming batch; only its holder sends and marks the message.
+    claimed_by: str = Field(default="", max_length=40)
     # "smtp", or "outbox" for the local outbox of demo mode without an SMTP server.
     transport: str = Field(default="", max_length=16)
     sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -2,6 +2,7 @@
 the queued emails. Safe to run in several processes at once and to kill at any point."""
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -154,6 +155,7 @@ def _email_row(deadline: Deadline, step: Step, reminder_id: int, user: User, mai
 def _claim(session: Session, now: datetime, lease: timedelta, limit: int) -> list[Delivery]:
     """Take up to `limit` deliveries that are waiting, or whose claim's lease ran out (a scan died holding it)."""
     table = Delivery.__table__
+    token = uuid.uuid4().hex
     waiting = or_(
         and_(table.c.state == DeliveryState.pending.value, table.c.next_attempt_at <= now),
         and_(table.c.state == DeliveryState.sending.value, table.c.lease_until < now),
@@ -161,10 +163,25 @@ def _claim(session: Session, now: datetime, lease: timedelta, limit: int) -> lis
     ids = select(table.c.id).where(waiting).order_by(table.c.id).limit(limit).with_for_update(skip_locked=True)
     rows = session.connection().execute(
         update(table).where(table.c.id.in_(ids))
-        .values(state=DeliveryState.sending.value, lease_until=now + lease, attempts=table.c.attempts + 1)
+        .values(state=DeliveryState.sending.value, lease_until=now + lease, attempts=table.c.attempts + 1,
+                claimed_by=token)
         .returning(*table.c)
     ).all()
     return sorted((Delivery(**row._mapping) for row in rows), key=lambda d: d.id)
+
+
+def _renew(session_factory, delivery: Delivery, now: datetime, lease: timedelta) -> bool:
+    """Extend our claim on a delivery just before sending it; False when the claim is no longer ours (our lease ran
+    out and another scan took it), so a slow batch never sends a message someone else is sending."""
+    table = Delivery.__table__
+    with session_factory() as session:
+        renewed = session.connection().execute(
+            update(table).where(table.c.id == delivery.id, table.c.claimed_by == delivery.claimed_by,
+                                table.c.state == DeliveryState.sending.value)
+            .values(lease_until=now + lease)
+        ).rowcount
+        session.commit()
+    return renewed == 1
 
 
 def _finish(session_factory, delivery: Delivery, now: datetime, transport: Transport,
@@ -180,7 +197,8 @@ def _finish(session_factory, delivery: Delivery, now: datetime, transport: Trans
                   "last_error": f"{type(error).__name__}: {error}"[:1000],
                   "next_attempt_at": now + backoff(delivery.attempts)}
     with session_factory() as session:
-        session.connection().execute(update(table).where(table.c.id == delivery.id).values(**values))
+        session.connection().execute(
+            update(table).where(table.c.id == delivery.id, table.c.claimed_by == delivery.claimed_by).values(**values))
         session.commit()
 
 
@@ -194,14 +212,17 @@ def send_waiting(session_factory, mail: MailSettings, result: ScanResult, clock:
     transport = email_transport(mail)
     if transport is None:
         return
+    lease = timedelta(seconds=lease_seconds)
     try:
         while True:
             with session_factory() as session:
-                claimed = _claim(session, clock(), timedelta(seconds=lease_seconds), limit)
+                claimed = _claim(session, clock(), lease, limit)
                 session.commit()
             if not claimed:
                 return
             for number, delivery in enumerate(claimed):
+                if not _renew(session_factory, delivery, clock(), lease):
+                    continue
                 try:
                     transport.send(delivery)
                 except UNREACHABLE as error:
