@@ -260,3 +260,24 @@ def test_the_pages_work_in_english(client, make, director, pool):
         assert 'dir="ltr"' in response.text, url
     assert "Visits and meetings" in client.get(f"/projects/{quote(pool.slug)}").text
     assert "12%" in client.get(f"/visits/{visit.id}").text
+
+
+def test_editing_keeps_removes_and_adds_photos(client, db, make, director, pool, tmp_path):
+    from tracker.visits.services import PhotoStorage, PhotoUpload
+
+    storage = PhotoStorage(tmp_path / "uploads", 20 * 1024 * 1024)
+    visit = make.visit(pool, author=director, storage=storage, photos=(
+        PhotoUpload(jpeg(), "یک"), PhotoUpload(jpeg((0, 0, 200)), "دو")))
+    first, second = db.exec(select(Photo).where(Photo.visit_id == visit.id).order_by(Photo.position)).all()
+    page = client.get(f"/visits/{visit.id}/edit")
+    assert f'name="keep_photo" value="{first.id}" checked' in page.text
+
+    form = visit_form(visit_id=str(visit.id), notes="بازدید", keep_photo=[str(second.id)],
+                      **{f"caption-{second.id}": "دو، ویرایش‌شده"}, photo_caption=["سه"])
+    form["photos"] = [(io.BytesIO(jpeg((9, 9, 9))), "c.jpg")]
+    response = client.post(f"/visits/{visit.id}/edit", data=form, content_type="multipart/form-data")
+
+    assert response.status_code == 303
+    db.expire_all()
+    photos = db.exec(select(Photo).where(Photo.visit_id == visit.id).order_by(Photo.position)).all()
+    assert [p.caption for p in photos] == ["دو، ویرایش‌شده", "سه"]
