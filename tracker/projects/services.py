@@ -27,6 +27,8 @@ from tracker.projects.models import (
     Province,
     Strategy,
 )
+from tracker.reminders.models import DeadlineKind, DeadlineState
+from tracker.reminders.services import DeadlineData, track_deadline, untrack_deadline
 
 
 def _stripped(value):
@@ -285,6 +287,24 @@ def _check_partner(session: Session, actor: User, project: Project, data: Partne
     return agency
 
 
+COMMITMENT_DEADLINE_STATES = {
+    CommitmentState.pending: DeadlineState.open,
+    CommitmentState.kept: DeadlineState.done,
+    CommitmentState.dropped: DeadlineState.dropped,
+}
+
+
+def _track_commitment(session: Session, project: Project, partner: Partner, agency: Agency) -> None:
+    """Enter the commitment's due date in the register of deadlines, so that its reminders follow."""
+    title = f"{agency.name}: {partner.commitment}" if partner.commitment else agency.name
+    track_deadline(session, DeadlineData(
+        kind=DeadlineKind.commitment, item_id=str(partner.id), title=title, due_date=partner.due_date,
+        state=COMMITMENT_DEADLINE_STATES[partner.state], province_id=project.province_id,
+        county_id=project.county_id, project_id=project.id, path=f"/projects/{project.slug}#partners",
+        responsible_agency_id=agency.id, is_sample=project.is_sample,
+    ))
+
+
 def add_partner(session: Session, *, actor: User, project: Project, data: PartnerData) -> Partner:
     """Record an agency's role and commitment in a project."""
     require_editor(actor, project.province_id, project.county_id)
@@ -294,6 +314,7 @@ def add_partner(session: Session, *, actor: User, project: Project, data: Partne
     session.flush()
     record_change(session, actor_id=actor.id, action="create", record=partner, before=None,
                   project_id=project.id, summary=agency.name)
+    _track_commitment(session, project, partner, agency)
     return partner
 
 
@@ -308,6 +329,7 @@ def update_partner(session: Session, *, actor: User, project: Project, partner: 
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=partner, before=before,
                   project_id=project.id, summary=agency.name)
+    _track_commitment(session, project, partner, agency)
     return partner
 
 
@@ -316,6 +338,7 @@ def remove_partner(session: Session, *, actor: User, project: Project, partner: 
     require_editor(actor, project.province_id, project.county_id)
     agency = session.get(Agency, partner.agency_id)
     before = snapshot(partner)
+    untrack_deadline(session, DeadlineKind.commitment, str(partner.id))
     session.delete(partner)
     session.flush()
     record_change(session, actor_id=actor.id, action="delete", record=partner, before=before,
