@@ -1,5 +1,6 @@
 """The reminder scan on both databases, against a real SMTP server on loopback: each reminder once, after
 downtime one, escalation, opt-out, an unreachable server, and who is told."""
+import uuid
 from datetime import timedelta
 
 from sqlmodel import select
@@ -11,8 +12,10 @@ from tracker.milestones import services as milestones
 from tracker.milestones.models import MilestoneState
 from tracker.projects.models import Project
 from tracker.reminders.mail import MailSettings
-from tracker.reminders.models import Delivery, DeliveryState, Notice, Reminder
+from tracker.reminders.models import Deadline, Delivery, DeliveryState, Notice, Reminder
 from tracker.reminders.scan import ScanResult, _claim, _renew, plan_batch
+from tracker.visits import services as visits
+from tracker.visits.models import Decision, DecisionState
 
 
 def notices_of(db, user) -> list[Notice]:
@@ -188,3 +191,23 @@ def test_a_slow_scan_whose_claim_was_taken_over_does_not_send_it_too(app, db, se
     assert slow.message_id == fast.message_id and slow.claimed_by != fast.claimed_by
     assert not _renew(session_factory, slow, moment + timedelta(minutes=6), timedelta(minutes=5))
     assert _renew(session_factory, fast, moment + timedelta(minutes=6), timedelta(minutes=5))
+
+
+def test_a_decision_of_a_visit_reminds_its_owner_until_done(app, db, session_factory, make, tmp_path):
+    director = make.user(role=Role.director)
+    owner = make.user(role=Role.staff, email="owner@example.org")
+    project = make.project()
+    data = visits.VisitData(id=uuid.uuid4(), visited_on=TODAY - timedelta(days=1), notes="بازدید",
+                            decisions=(visits.DecisionData(text="پیگیری تخصیص اعتبار", owner_user_id=owner.id,
+                                                           due_date=TODAY + timedelta(days=7)),))
+    visit = visits.create_visit(db, actor=director, project=project, data=data,
+                                storage=visits.PhotoStorage(tmp_path, 1_000_000))
+
+    assert scan(app, session_factory).reminders == 1
+    [notice] = notices_of(db, owner)
+    decision = db.exec(select(Decision)).one()
+    visits.set_decision_state(db, actor=director, decision=decision, state=DecisionState.done, note="انجام شد")
+    assert scan(app, session_factory, today=TODAY + timedelta(days=7)).reminders == 0
+    reminder = db.get(Reminder, notice.reminder_id)
+    assert reminder.offset_days == -7
+    assert db.get(Deadline, reminder.deadline_id).path == f"/visits/{visit.id}#decisions"

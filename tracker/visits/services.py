@@ -18,6 +18,8 @@ from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import format_jalali, now_utc, number_in_locale, today
 from tracker.projects import services as project_services
 from tracker.projects.models import Agency, County, Project
+from tracker.reminders.models import DeadlineKind, DeadlineState
+from tracker.reminders.services import DeadlineData, track_deadline, untrack_deadline
 from tracker.visits import photos
 from tracker.visits.models import (
     AgendaItem,
@@ -257,6 +259,24 @@ def _replace_people(session: Session, people: PeopleData, **occasion) -> None:
         session.add(row)
 
 
+DECISION_DEADLINE_STATES = {
+    DecisionState.open: DeadlineState.open,
+    DecisionState.done: DeadlineState.done,
+    DecisionState.dropped: DeadlineState.dropped,
+}
+
+
+def _track_decision(session: Session, decision: Decision) -> None:
+    """Enter the decision in the register of deadlines, so that its owner is reminded (reminders area)."""
+    occasion = f"/visits/{decision.visit_id}" if decision.visit_id else f"/meetings/{decision.meeting_id}"
+    track_deadline(session, DeadlineData(
+        kind=DeadlineKind.decision, item_id=str(decision.id), title=decision.text[:500], due_date=decision.due_date,
+        state=DECISION_DEADLINE_STATES[decision.state], province_id=decision.province_id,
+        county_id=decision.county_id, project_id=decision.project_id, path=f"{occasion}#decisions",
+        responsible_user_id=decision.owner_user_id, responsible_agency_id=decision.owner_agency_id,
+    ))
+
+
 def _sync_decisions(session: Session, actor: User, wanted: Iterable[tuple[DecisionData, dict]],
                     existing: list[Decision], project_for_audit) -> None:
     """Create, update and delete an occasion's decisions to match the typed rows (matched by id)."""
@@ -274,6 +294,7 @@ def _sync_decisions(session: Session, actor: User, wanted: Iterable[tuple[Decisi
             session.flush()
             record_change(session, actor_id=actor.id, action="create", record=decision, before=None,
                           project_id=project_for_audit(decision), summary=decision.text[:120])
+            _track_decision(session, decision)
             continue
         kept.add(decision.id)
         before = snapshot(decision)
@@ -285,6 +306,7 @@ def _sync_decisions(session: Session, actor: User, wanted: Iterable[tuple[Decisi
             session.flush()
             record_change(session, actor_id=actor.id, action="update", record=decision, before=before,
                           project_id=project_for_audit(decision), summary=decision.text[:120])
+            _track_decision(session, decision)
     for decision in existing:
         if decision.id not in kept:
             _delete_decision(session, actor, decision, project_for_audit(decision))
@@ -292,6 +314,7 @@ def _sync_decisions(session: Session, actor: User, wanted: Iterable[tuple[Decisi
 
 def _delete_decision(session: Session, actor: User, decision: Decision, project_id: int | None) -> None:
     before = snapshot(decision)
+    untrack_deadline(session, DeadlineKind.decision, str(decision.id))
     session.delete(decision)
     session.flush()
     record_change(session, actor_id=actor.id, action="delete", record=decision, before=before,
@@ -667,4 +690,5 @@ def set_decision_state(session: Session, *, actor: User, decision: Decision, sta
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=decision, before=before,
                   project_id=decision.project_id, summary=decision.text[:120])
+    _track_decision(session, decision)
     return decision
