@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from tracker.accounts.models import Role, User
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
+from tracker.core.i18n import current_language
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import format_jalali, now_utc, number_in_locale, today
 from tracker.projects import services as project_services
@@ -186,8 +187,6 @@ class _JalaliArg:
         self.day = day
 
     def __str__(self) -> str:
-        from tracker.core.i18n import current_language
-
         return format_jalali(self.day, locale=current_language())
 
 
@@ -415,9 +414,12 @@ def _visit_placement(visit: Visit, project: Project) -> dict:
             "county_id": project.county_id}
 
 
-def create_visit(session: Session, *, actor: User, project: Project, data: VisitData, storage: PhotoStorage,
-                 now: datetime | None = None) -> Visit:
-    """Record a site visit with its visitors, decisions and photos; the same id sent again returns the stored one."""
+def create_visit(session: Session, *, actor: User, project: Project, data: VisitData,
+                 storage: PhotoStorage | None, now: datetime | None = None) -> Visit:
+    """Record a site visit with its visitors, decisions and photos; the same id sent again returns the stored one.
+
+    storage is where photos go; a visit without photos needs none.
+    """
     require_writer(actor, project.province_id, project.county_id)
     existing = session.get(Visit, data.id)
     if existing is not None:
