@@ -43,6 +43,9 @@ translations-extract: $(VENV)/.installed
 run: setup
 	TRACKER_DEMO=$${TRACKER_DEMO:-1} $(FLASK) db upgrade
 	TRACKER_DEMO=$${TRACKER_DEMO:-1} $(FLASK) demo load
+	@# The reminder scheduler runs as its own process next to the web server (never inside it) and stops with it.
+	TRACKER_DEMO=$${TRACKER_DEMO:-1} $(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	TRACKER_DEMO=$${TRACKER_DEMO:-1} $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Browser tests need Debian's chromium, PDF checks need poppler-utils: installed when we are root.

@@ -22,7 +22,13 @@ Then the processing of one 12-megapixel photo of a site visit (bench/photos.py),
 
     bench: photo_process p50_ms=… p95_ms=… megapixels=12 runs=…
 
-`--only projects`, `--only budgets` or `--only photos` runs one of them.
+Then one reminder scan over 10,000 and 100,000 open deadlines of which 500 are due, in-process, email off
+(bench/reminders.py):
+
+    bench: reminder_scan_10k items=10000 due=500 ms=… max_ms=… first_ms=… db=… …
+    bench: reminder_scan_100k items=100000 due=500 ms=… max_ms=… first_ms=… db=… …
+
+`--only projects`, `--only budgets`, `--only photos` or `--only reminders` runs one of them.
 """
 import argparse
 import os
@@ -39,7 +45,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import budgets, database, load, photos, seed, server  # noqa: E402
+from bench import budgets, database, load, photos, reminders, seed, server  # noqa: E402
 from bench.inprocess import Statement, StatementCounter  # noqa: E402
 from tracker.core.db import make_engine  # noqa: E402
 from tracker.core.persian import format_number, normalize_search  # noqa: E402
@@ -154,8 +160,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=load.CONCURRENCY, help="connections at once")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the measured queries")
-    parser.add_argument("--only", choices=("projects", "budgets", "photos"),
-                        help="measure only the project list, budgets or photo processing")
+    parser.add_argument("--only", choices=("projects", "budgets", "photos", "reminders"),
+                        help="measure only one of the parts described above")
     parser.add_argument("--budget-requests", type=int, default=200,
                         help="measured grid loads and cell saves per size (default 200)")
     parser.add_argument("--budget-level", choices=("auto", "http", "service"), default="auto",
@@ -174,6 +180,8 @@ def main() -> int:
         budgets.run(args, secret_key)
     if args.only in (None, "photos"):
         photos.run(args, ROOT / "instance")
+    if args.only in (None, "reminders"):
+        reminders.run(args)
     print(f"bench: done seconds={time.monotonic() - started:.0f}", file=sys.stderr)
     return 0
 

@@ -46,12 +46,18 @@ class WorkingWeek:
 
     def on_or_before(self, day: date) -> date:
         """The last working day on or before this day (the day itself when nothing is open for a month)."""
-        candidate = day
-        for _ in range(LONGEST_BREAK):
-            if self.is_working_day(candidate):
-                return candidate
-            candidate -= timedelta(days=1)
-        return day
+        return _on_or_before(self, day)
+
+
+# A scan asks about the same few days for hundreds of deadlines.
+@functools.lru_cache(maxsize=4096)
+def _on_or_before(week: WorkingWeek, day: date) -> date:
+    candidate = day
+    for _ in range(LONGEST_BREAK):
+        if week.is_working_day(candidate):
+            return candidate
+        candidate -= timedelta(days=1)
+    return day
 
 
 def _days(text: str) -> tuple[int, ...]:
@@ -167,6 +173,12 @@ class Schedule:
     def next_send_after(self, today: date) -> date | None:
         """The first send date after today, or None when no reminder is left."""
         return next((s.send_on for s in self._around(today) if s.send_on > today), None)
+
+    def plan(self, today: date) -> tuple[Step | None, date | None]:
+        """The step to send today (due_step) and the next send date after today (next_send_after), at once."""
+        steps = self._around(today)
+        sent = [s for s in steps if s.send_on <= today]
+        return (sent[-1] if sent else None), next((s.send_on for s in steps if s.send_on > today), None)
 
     def first_fire(self, today: date) -> date | None:
         """When a deadline (new or changed) should next be looked at: a step already due, else the next one."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, bindparam, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -50,12 +50,15 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _insert_new(session: Session, table, rows: list[dict], returning=()):
-    """INSERT rows, leaving out those whose unique key exists already (another scan got there first)."""
+    """INSERT rows, leaving out those whose unique key exists already (another scan got there first).
+
+    One executemany: SQLAlchemy batches it into multi-row INSERTs from a cached compiled statement.
+    """
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(rows).on_conflict_do_nothing()
+    statement = dialect.insert(table).on_conflict_do_nothing()
     if returning:
-        return session.connection().execute(statement.returning(*returning)).all()
-    session.connection().execute(statement)
+        return session.connection().execute(statement.returning(*returning), rows).all()
+    session.connection().execute(statement, rows)
     return []
 
 
@@ -73,13 +76,20 @@ def _recipients(session: Session, deadlines: list[Deadline], steps: dict[int, St
                                    col(User.role).in_([Role.director, Role.staff])).order_by(User.id)
         for user in session.exec(query):
             pool.setdefault(user.province_id, []).append(user)
+    local: dict[tuple, tuple[list[User], list[User]]] = {}  # (province, county) -> (directors and staff, directors)
+
+    def covering(province_id: int, county_id: int | None) -> tuple[list[User], list[User]]:
+        if (province_id, county_id) not in local:
+            people = [u for u in pool.get(province_id, []) if u.county_id in (None, county_id)]
+            local[province_id, county_id] = people, [u for u in people if u.role == Role.director]
+        return local[province_id, county_id]
+
     chosen = {}
     for deadline in deadlines:
-        local = [u for u in pool.get(deadline.province_id, []) if u.county_id in (None, deadline.county_id)]
         responsible = users.get(deadline.responsible_user_id)
-        people = [responsible] if responsible else local
+        people = [responsible] if responsible else covering(deadline.province_id, deadline.county_id)[0]
         if steps[deadline.id].escalated:
-            people = people + [u for u in local if u.role == Role.director]
+            people = people + covering(deadline.province_id, deadline.county_id)[1]
         chosen[deadline.id] = list({u.id: u for u in people}.values())
     return chosen
 
@@ -101,16 +111,18 @@ def plan_batch(session: Session, today: date, mail: MailSettings, result: ScanRe
         return 0
     rule, week = default_rule(session), working_week(session)
     steps: dict[int, Step] = {}
+    next_days = []
     for deadline in deadlines:
-        if deadline.state != DeadlineState.open:
-            deadline.next_fire_on = None
-            continue
-        schedule = Schedule(rule.with_override(deadline.rule), week, deadline.due_date)
-        step = schedule.due_step(today)
-        deadline.next_fire_on = schedule.next_send_after(today)
+        step, next_day = None, None
+        if deadline.state == DeadlineState.open:
+            step, next_day = Schedule(rule.with_override(deadline.rule), week, deadline.due_date).plan(today)
+        next_days.append({"deadline_id": deadline.id, "next_fire_on": next_day})
         if step is not None:
             steps[deadline.id] = step
-    session.flush()
+    table = Deadline.__table__
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("deadline_id")).values(next_fire_on=bindparam("next_fire_on")),
+        next_days)
     result.deadlines += len(deadlines)
     if not steps:
         return len(deadlines)
