@@ -59,8 +59,7 @@ def scheduler():
     minutes = app.config["REMINDER_INTERVAL_MINUTES"]
     # A fixed id, one instance at a time, missed ticks coalesced into one run; the first scan at start-up.
     blocking.add_job(job, "interval", minutes=minutes, id=SCAN_JOB_ID, name="reminder scan", replace_existing=True,
-                     coalesce=True,
-                     max_instances=1, next_run_time=datetime.now(TEHRAN))
+                     coalesce=True, max_instances=1, next_run_time=datetime.now(TEHRAN))
     signal.signal(signal.SIGTERM, lambda *_: blocking.shutdown(wait=False))
     click.echo(f"scheduler: scanning every {minutes} minutes; Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):

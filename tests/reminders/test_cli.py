@@ -1,0 +1,37 @@
+"""`flask reminders run` and `flask scheduler`: one scan as of a Jalali day; the scheduler's job settings."""
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlmodel import select
+
+from tracker.reminders.models import Reminder
+
+
+def test_reminders_run_scans_as_of_a_jalali_day_in_either_digit_set(app, db, due):
+    due(7)
+    runner = app.test_cli_runner()
+
+    too_early = runner.invoke(args=["reminders", "run", "--today", "1405-08-01"])
+    on_the_day = runner.invoke(args=["reminders", "run", "--today", "۱۴۰۵-۰۹-۰۲"])
+
+    assert too_early.exit_code == 0 and "reminders=0" in too_early.output
+    assert on_the_day.exit_code == 0 and "reminders=1" in on_the_day.output
+    assert db.exec(select(Reminder)).one().offset_days == -7
+
+
+def test_an_impossible_day_is_refused_with_the_reason(app):
+    result = app.test_cli_runner().invoke(args=["reminders", "run", "--today", "1404-12-30"])
+    assert result.exit_code != 0 and "۱۴۰۴ کبیسه نیست" in result.output
+
+
+def test_the_scheduler_runs_one_coalesced_job_with_a_fixed_id(app, monkeypatch):
+    seen = {}
+
+    def start(scheduler, *args, **kwargs):
+        [job] = scheduler.get_jobs()
+        seen.update(id=job.id, coalesce=job.coalesce, max_instances=job.max_instances,
+                    interval=job.trigger.interval.total_seconds())
+
+    monkeypatch.setattr(BlockingScheduler, "start", start)
+    app.config["REMINDER_INTERVAL_MINUTES"] = 3
+    result = app.test_cli_runner().invoke(args=["scheduler"])
+    assert result.exit_code == 0, result.output
+    assert seen == {"id": "reminder-scan", "coalesce": True, "max_instances": 1, "interval": 180.0}
