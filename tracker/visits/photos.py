@@ -89,34 +89,52 @@ def request_limit_bytes(max_photo_mb: int) -> int:
 def check_photo(data: bytes, *, max_bytes: int) -> None:
     """Refuse anything but a whole JPEG, PNG, WebP or HEIC photo within the limits; writes nothing.
 
-    It decodes the whole file (HEIC has no cheap reduced decode), and store_photo checks the same again:
-    call this only where nothing may be written yet.
+    It decodes the whole file (HEIC has no cheap reduced decode): where the photo is then stored, call
+    prepare_photo instead, which checks the same and keeps the copies.
     """
     _check_size(data, max_bytes)
     with _decoded(data, THUMB_SIDE):
         pass
 
 
-def store_photo(data: bytes, upload_dir: Path, *, max_bytes: int) -> StoredPhoto:
-    """Check a photo, then keep its original and write its upright display copy and thumbnail, once per content."""
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A checked photo with its copies made in memory, ready to be written: checking decodes each photo once."""
+
+    stored: StoredPhoto
+    original: bytes
+    display: bytes
+    thumb: bytes
+
+
+def prepare_photo(data: bytes, *, max_bytes: int) -> PreparedPhoto:
+    """Check a photo and make its upright, EXIF-free display copy and thumbnail in memory; writes nothing."""
     _check_size(data, max_bytes)
-    digest = hashlib.sha256(data).hexdigest()
     with _opened(data) as header:
         ext = FORMATS[header.format][0]
         width, height = _upright_size(header)
-    stored = StoredPhoto(digest, ext, width, height, len(data))
-    paths = {variant: photo_path(upload_dir, digest, ext, variant) for variant in VARIANTS}
-    if all(path.is_file() for path in paths.values()):
-        return stored  # the same content was stored before (a retried upload, the same photo on two visits)
     with _decoded(data, DISPLAY_SIDE) as image:
         display = _upright_copy(image, DISPLAY_SIDE)
         icc = image.info.get("icc_profile")
     thumb = _resized(display, THUMB_SIDE)
+    stored = StoredPhoto(hashlib.sha256(data).hexdigest(), ext, width, height, len(data))
+    return PreparedPhoto(stored, data, _jpeg(display, icc), _jpeg(thumb, icc))
+
+
+def write_photo(prepared: PreparedPhoto, upload_dir: Path) -> StoredPhoto:
+    """Write a prepared photo's three files, each once: the same content stored before is left as it is."""
+    stored = prepared.stored
+    paths = {variant: photo_path(upload_dir, stored.sha256, stored.original_ext, variant) for variant in VARIANTS}
     # The original last: a crash in between leaves whole copies, which the next attempt keeps and completes.
-    _write_once(paths["display"], _jpeg(display, icc))
-    _write_once(paths["thumb"], _jpeg(thumb, icc))
-    _write_once(paths["original"], data)
+    for variant, content in (("display", prepared.display), ("thumb", prepared.thumb), ("original", prepared.original)):
+        if not paths[variant].is_file():
+            _write_once(paths[variant], content)
     return stored
+
+
+def store_photo(data: bytes, upload_dir: Path, *, max_bytes: int) -> StoredPhoto:
+    """Check a photo, then keep its original and write its upright display copy and thumbnail, once per content."""
+    return write_photo(prepare_photo(data, max_bytes=max_bytes), upload_dir)
 
 
 def photo_path(upload_dir: Path, sha256: str, original_ext: str, variant: str) -> Path:

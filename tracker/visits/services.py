@@ -324,7 +324,11 @@ def _delete_decision(session: Session, actor: User, decision: Decision, project_
 
 
 def _check_visit(session: Session, project: Project, data: VisitData, storage: PhotoStorage | None,
-                 now: datetime | None) -> None:
+                 now: datetime | None, prepared: dict[int, photos.PreparedPhoto] | None = None) -> None:
+    """Raise InvalidInput with every problem of a visit; with `prepared` given, good photos are prepared into it.
+
+    Preparing while checking decodes each photo once (a HEIC has no cheap reduced decode) and writes nothing.
+    """
     errors: dict = {}
     _check_day(errors, "visited_on", data.visited_on, now)
     if data.observed_progress is not None and not 0 <= data.observed_progress <= 100:
@@ -343,7 +347,10 @@ def _check_visit(session: Session, project: Project, data: VisitData, storage: P
         errors["photos"] = _l("At most %(max)s photos a visit.", max=number_in_locale(MAX_PHOTOS))
     for index, upload in enumerate(data.photos):
         try:
-            photos.check_photo(upload.data, max_bytes=storage.max_bytes)
+            if prepared is None:
+                photos.check_photo(upload.data, max_bytes=storage.max_bytes)
+            else:
+                prepared[index] = photos.prepare_photo(upload.data, max_bytes=storage.max_bytes)
         except photos.PhotoRejected as rejected:
             errors[f"photos-{index}"] = _l("Photo %(number)s (%(name)s): %(reason)s",
                                            number=number_in_locale(index + 1), name=upload.filename or "—",
@@ -366,12 +373,13 @@ def check_visit(session: Session, *, actor: User, project: Project, data: VisitD
     _check_visit(session, project, data, storage, now)
 
 
-def _store_photos(session: Session, actor: User, visit: Visit, project: Project, uploads: Iterable[PhotoUpload],
-                  storage: PhotoStorage, first_position: int) -> None:
-    for position, upload in enumerate(uploads, start=first_position):
+def _add_photos(session: Session, actor: User, visit: Visit, project: Project, uploads: Iterable[PhotoUpload],
+                prepared: dict[int, photos.PreparedPhoto], storage: PhotoStorage | None, first_position: int) -> None:
+    for index, upload in enumerate(uploads):
+        position = first_position + index
         if upload.id is not None and session.get(Photo, upload.id) is not None:
             continue  # this photo was received already
-        stored = photos.store_photo(upload.data, storage.upload_dir, max_bytes=storage.max_bytes)
+        stored = photos.write_photo(prepared[index], storage.upload_dir)
         photo = Photo(id=upload.id or uuid.uuid4(), visit_id=visit.id, sha256=stored.sha256,
                       original_ext=stored.original_ext, width=stored.width, height=stored.height,
                       size_bytes=stored.size_bytes, caption=_clean(upload.caption), position=position,
@@ -426,7 +434,8 @@ def create_visit(session: Session, *, actor: User, project: Project, data: Visit
         if existing.author_id != actor.id or existing.project_id != project.id:
             raise Forbidden
         return existing
-    _check_visit(session, project, data, storage, now)
+    prepared: dict[int, photos.PreparedPhoto] = {}
+    _check_visit(session, project, data, storage, now, prepared)
     visit = Visit(
         id=data.id, project_id=project.id, visited_on=data.visited_on, observed_progress=data.observed_progress,
         notes=_clean(data.notes), problems=_clean(data.problems), latitude=data.latitude, longitude=data.longitude,
@@ -441,7 +450,7 @@ def create_visit(session: Session, *, actor: User, project: Project, data: Visit
     _replace_people(session, data.people, visit_id=visit.id)
     placement = _visit_placement(visit, project)
     _sync_decisions(session, actor, ((d, placement) for d in data.decisions), [], lambda _d: project.id)
-    _store_photos(session, actor, visit, project, data.photos, storage, 0)
+    _add_photos(session, actor, visit, project, data.photos, prepared, storage, 0)
     if data.observed_progress is not None:
         _update_project_progress(session, actor, project, visit)
     session.flush()
@@ -457,7 +466,8 @@ def update_visit(session: Session, *, actor: User, visit: Visit, data: VisitData
     kept = {photo_id: caption for photo_id, caption in data.kept_photos.items()
             if photo_id in {photo.id for photo in stored_photos}}
     data = VisitData(**{**data.__dict__, "kept_photos": kept})
-    _check_visit(session, project, data, storage, now)
+    prepared: dict[int, photos.PreparedPhoto] = {}
+    _check_visit(session, project, data, storage, now, prepared)
     before = snapshot(visit)
     progress_changed = (data.observed_progress, data.visited_on) != (visit.observed_progress, visit.visited_on)
     for key in ("visited_on", "observed_progress", "latitude", "longitude", "location_accuracy_m"):
@@ -483,7 +493,7 @@ def update_visit(session: Session, *, actor: User, visit: Visit, data: VisitData
             record_change(session, actor_id=actor.id, action="update", record=photo, before=photo_before,
                           project_id=project.id, summary=photo.caption)
     next_position = max((p.position for p in stored_photos if p.id in kept), default=-1) + 1
-    _store_photos(session, actor, visit, project, data.photos, storage, next_position)
+    _add_photos(session, actor, visit, project, data.photos, prepared, storage, next_position)
     if progress_changed:
         _update_project_progress(session, actor, project, visit)
     session.flush()
