@@ -176,3 +176,13 @@ def test_the_calendar_feed_lives_at_a_secret_address_that_can_be_replaced(client
 def test_pages_need_a_login(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_pages_work_in_english_too(client, make, login, reminded):
+    client.post("/language/en", data={"next": "/notices/"})
+    notices = client.get("/notices/")
+    assert '<html lang="en" dir="ltr">' in notices.text and "Overdue by 21 days" in notices.text
+    assert "Due in 7 days" in notices.text and "Due today" in notices.text
+    assert "Due this week" in client.get("/reminders/").text
+    login(make.admin)
+    assert "Default reminders" in client.get("/reminders/settings").text
