@@ -122,3 +122,11 @@ def test_another_provinces_project_is_not_found(client, make, login, project):
     login(make.user(role=Role.director, province="Zanjan"))
     assert client.get(url(project, "/milestones/new")).status_code == 404
     assert client.post(url(project, "/milestones/template"), data={}).status_code == 404
+
+
+def test_deleting_in_place_takes_the_milestone_off_the_section(client, db, project, staff):
+    client.post(url(project, "/milestones/new"), data=form(title="مناقصه"), headers=htmx())
+    milestone = db.exec(select(Milestone)).one()
+    response = client.post(url(project, f"/milestones/{milestone.id}/delete"), headers=htmx())
+    assert response.status_code == 200 and response.headers["HX-Retarget"] == "#milestones"
+    assert "مناقصه" not in response.text and count(db, Milestone) == 0

@@ -186,3 +186,9 @@ def test_the_pages_work_in_english_too(client, make, login, reminded):
     assert "Due this week" in client.get("/reminders/").text
     login(make.admin)
     assert "Default reminders" in client.get("/reminders/settings").text
+
+
+def test_opening_a_notice_of_a_persian_slug_redirects_to_an_encoded_address(client, db, owner, reminded):
+    notice = db.exec(select(Notice).where(Notice.user_id == owner.id)).first()
+    location = client.get(f"/notices/{notice.id}/open").headers["Location"]
+    assert location.isascii() and location.startswith("/projects/%D8%A8%D9%87")
