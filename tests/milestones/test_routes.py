@@ -130,3 +130,12 @@ def test_deleting_in_place_takes_the_milestone_off_the_section(client, db, proje
     response = client.post(url(project, f"/milestones/{milestone.id}/delete"), headers=htmx())
     assert response.status_code == 200 and response.headers["HX-Retarget"] == "#milestones"
     assert "مناقصه" not in response.text and count(db, Milestone) == 0
+
+
+def test_the_activity_list_names_a_milestones_changes_in_persian(client, db, project, staff):
+    client.post(url(project, "/milestones/new"), data=form(title="مناقصه"), headers=htmx())
+    milestone = db.exec(select(Milestone)).one()
+    client.post(url(project, f"/milestones/{milestone.id}/met"), data={"met_on": "1405/09/01"}, headers=htmx())
+    activity = client.get(url(project)).text.split('id="activity"')[1]
+    assert "نقطه عطفی افزود" in activity and "نقطه عطفی را ویرایش کرد" in activity
+    assert "تاریخ انجام" in activity and "انجام‌شده" in activity and "met_on" not in activity

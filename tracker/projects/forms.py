@@ -5,6 +5,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.core.forms import ChoiceField, DecimalInput, IntegerInput, JalaliDateField, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.milestones.models import MilestoneState
 from tracker.projects.models import (
     AgencyKind,
     CommitmentState,
@@ -100,7 +101,13 @@ CHANGE_LABELS = {
     "role": (_l("Role"), PARTNER_ROLE_LABELS),
     "commitment": (_l("Commitment"), None),
     "due_date": (_l("Due date"), None),
-    "state": (_l("State"), {**COMMITMENT_STATE_LABELS, DecisionState.open: _l("Open"), DecisionState.done: _l("Done")}),
+    "state": (_l("State"), {**COMMITMENT_STATE_LABELS, DecisionState.open: _l("Open"), DecisionState.done: _l("Done"),
+                            MilestoneState.met: _l("Met")}),
+    "title": (_l("Title"), None),
+    "met_on": (_l("Date met"), None),
+    "responsible_user_id": (_l("Responsible"), None),
+    "responsible_agency_id": (_l("Responsible"), None),
+    "reminder_rule": (_l("Reminders for this milestone"), None),
     "visited_on": (_l("Date of the visit"), None),
     "observed_progress": (_l("Physical progress seen (%)"), None),
     "notes": (_l("Notes"), None),
