@@ -4,7 +4,7 @@ Per size, a throwaway database (PostgreSQL if reachable) is seeded in bulk with 
 the deadlines (each with a responsible user; the due ones' seven-day reminder falls on 1405/09/02, the others'
 next reminder on a later day, a tenth of them closed). Then `run_scan` is timed in-process, email off (no SMTP
 host, not demo mode: the scan plans the reminder rows and in-app notices, which is what grows with the items;
-sending to a mail server costs the same per email at any size). Seven rounds, each with 500 fresh due steps
+sending to a mail server costs the same per email at any size). Eleven rounds, each with 500 fresh due steps
 (the due date moves so that the reminders' keys are new) after a first, warm-up round; the figure is their
 median (max_ms the slowest, first_ms the warm-up):
 
@@ -43,8 +43,8 @@ SIZES = ((10_000, "10k"), (100_000, "100k"))
 DUE = 500
 USERS = 200
 # Each round moves the due ones' due date so that the step falling today is new: 7, 14, 1 days before, the day
-# itself, one, two and three weeks late. The first round warms up (caches, connections) and is not counted.
-ROUND_DAYS_BEFORE = (7, 14, 1, 0, -7, -14, -21)
+# itself, then one to seven weeks late. The first round warms up (caches, connections) and is not counted.
+ROUND_DAYS_BEFORE = (7, 14, 1, 0, -7, -14, -21, -28, -35, -42, -49)
 COLUMNS = ("kind", "item_id", "province_id", "title", "path", "due_date", "responsible_user_id", "state", "rule",
            "next_fire_on", "is_sample", "updated_at")
 
