@@ -291,3 +291,13 @@ def test_a_request_over_the_limit_gets_the_persian_413_page(app, client, make, l
     assert page.status_code == fragment.status_code == 413
     assert '<html lang="fa" dir="rtl">' in page.text and expected in page.text
     assert "<html" not in fragment.text and expected in fragment.text
+
+
+def test_a_truncated_photo_is_refused_after_weasyprint_is_imported(tmp_path, monkeypatch):
+    """WeasyPrint makes Pillow pad truncated images process-wide; a half-uploaded photo must still be refused."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(PhotoRejected):
+        store_photo(photo("jpg", size=(800, 600))[:-3000], tmp_path, max_bytes=LIMIT)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True

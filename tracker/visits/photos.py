@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pillow_heif
 from flask import Response, send_file
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from tracker.core.errors import NotFound
 from tracker.core.i18n import lazy_gettext as _l
@@ -200,7 +200,13 @@ def _decoded(data: bytes, side: int) -> Image.Image:
     try:
         # A JPEG decodes at 1/2, 1/4 or 1/8 scale for a fraction of the time; other formats ignore this.
         image.draft("RGB", _fit(image.size, side))
-        image.load()  # decoding the whole stream is what finds a truncated file
+        # Decoding the whole stream is what finds a truncated file, unless Pillow was told to pad such files:
+        # WeasyPrint sets that for the whole process when it is imported (the briefs), so say no here.
+        lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     except _DECODE_ERRORS:
         image.close()
         raise _damaged() from None
