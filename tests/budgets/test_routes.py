@@ -162,7 +162,7 @@ def test_a_project_page_draws_its_budget_chart(client, make, officer):
     project = make.project()
     make.budget(project, approved=900, notified=800, allocated=500, spent=100)
     page = client.get(f"/projects/{project.slug}")
-    assert page.text.count('class="budget-chart"') == 1
+    assert page.text.count('<svg xmlns="http://www.w3.org/2000/svg" class="budget-chart"') == 1
 
 
 def test_an_administrator_adds_renames_and_retires_funding_sources(client, make, login, db, app):
