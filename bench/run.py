@@ -22,13 +22,19 @@ Then the processing of one 12-megapixel photo of a site visit (bench/photos.py),
 
     bench: photo_process p50_ms=… p95_ms=… megapixels=12 runs=…
 
+Then the status briefs, in-process (bench/briefs.py): a two-page project brief with four photos, and a
+constituency of 30 projects:
+
+    bench: brief_project ms=… layout_ms=… ratio=… kb=… pages=… photos=4 db=… runs=…
+    bench: brief_constituency_30 ms=… pages=… kb=… db=… runs=…
+
 Then one reminder scan over 10,000 and 100,000 open deadlines of which 500 are due, in-process, email off
 (bench/reminders.py):
 
     bench: reminder_scan_10k items=10000 due=500 ms=… max_ms=… first_ms=… db=… …
     bench: reminder_scan_100k items=100000 due=500 ms=… max_ms=… first_ms=… db=… …
 
-`--only projects`, `--only budgets`, `--only photos` or `--only reminders` runs one of them.
+`--only projects`, `--only budgets`, `--only photos`, `--only briefs` or `--only reminders` runs one of them.
 """
 import argparse
 import os
@@ -45,7 +51,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import budgets, database, load, photos, reminders, seed, server  # noqa: E402
+from bench import briefs, budgets, database, load, photos, reminders, seed, server  # noqa: E402
 from bench.inprocess import Statement, StatementCounter  # noqa: E402
 from tracker.core.db import make_engine  # noqa: E402
 from tracker.core.persian import format_number, normalize_search  # noqa: E402
@@ -160,7 +166,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=load.CONCURRENCY, help="connections at once")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the measured queries")
-    parser.add_argument("--only", choices=("projects", "budgets", "photos", "reminders"),
+    parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders"),
                         help="measure only one of the parts described above")
     parser.add_argument("--budget-requests", type=int, default=200,
                         help="measured grid loads and cell saves per size (default 200)")
@@ -168,6 +174,9 @@ def main() -> int:
                         help="budgets through gunicorn (http) or the query and service in-process; auto: http "
                              "when the app has the budget routes")
     parser.add_argument("--photo-runs", type=int, default=30, help="measured photo processings (default 30)")
+    parser.add_argument("--brief-runs", type=int, default=15, help="measured project briefs (default 15)")
+    parser.add_argument("--constituency-runs", type=int, default=3,
+                        help="measured constituency briefs of 30 projects (default 3)")
     args = parser.parse_args()
     # A SIGTERM (or Ctrl-C) unwinds through the `with` blocks, which stop gunicorn and drop the database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -180,6 +189,8 @@ def main() -> int:
         budgets.run(args, secret_key)
     if args.only in (None, "photos"):
         photos.run(args, ROOT / "instance")
+    if args.only in (None, "briefs"):
+        briefs.run(args)
     if args.only in (None, "reminders"):
         reminders.run(args)
     print(f"bench: done seconds={time.monotonic() - started:.0f}", file=sys.stderr)

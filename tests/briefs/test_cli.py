@@ -46,7 +46,7 @@ def test_constituency_brief(app, db, make, kazerun, pool, briefs_dir, tmp_path):
     assert result.exit_code == 0, result.output
     brief = db.exec(select(Brief)).one()
     assert (brief.kind, brief.constituency_id) == (BriefKind.constituency, kazerun.id)
-    assert pdf_pages(tmp_path / "c.pdf") == brief.pages == 4
+    assert pdf_pages(tmp_path / "c.pdf") == brief.pages == 3  # the cover, then a page per project
 
 
 def test_refusals_say_why_and_write_nothing(app, db, make, pool, briefs_dir, tmp_path):

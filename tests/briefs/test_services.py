@@ -123,7 +123,7 @@ def test_constituency_brief_has_a_cover_of_every_project_then_a_page_each(db, ap
     assert KAZERUN_POOL in cover and plain(guest_house.name) in cover and "شیراز" not in text
     assert "معوق" in cover  # the guest house is past its target date
     assert (brief.kind, brief.constituency_id, brief.project_id) == (BriefKind.constituency, kazerun.id, None)
-    assert pdf_pages(path) == brief.pages == 4  # the cover, the pool on two pages, the guest house on one
+    assert pdf_pages(path) == brief.pages == 3  # the cover, then a page per project
     render_page_png(path, ARTIFACTS, f"brief-constituency-{database.dialect.name}")
     render_page_png(path, ARTIFACTS, f"brief-constituency-{database.dialect.name}-p2", page=2)
 
@@ -170,8 +170,10 @@ def test_brief_with_milestones_a_visit_its_photos_and_open_decisions(db, app_con
     assert plain("پیگیری تخصیص اعتبار استانی تا پایان آذر") in visit and "فرمانداری کازرون" in visit
     assert "۱۴۰۵/۰۹/۳۰" in visit
     # Four of the five photos, as their stored display copies (JPEG, embedded as they are).
-    images = poppler("pdfimages", "-list", path).splitlines()[2:]
-    assert len(images) == 4 and all(" jpeg " in row for row in images)
+    images = [row.split() for row in poppler("pdfimages", "-list", path).splitlines()[2:]]
+    jpegs = [row for row in images if row[8] == "jpeg"]  # page num type width height color comp bpc enc … object
+    assert len({row[10] for row in jpegs}) == 4  # four photos, each embedded once, as stored (1200×900 here)
+    assert all(row[3:5] == ["1200", "900"] for row in jpegs)
     assert pdf_pages(path) == brief.pages == 2
     assert brief.size_bytes < 2 * 1024 * 1024
     render_page_png(path, ARTIFACTS, f"brief-visit-{database.dialect.name}", page=2)
