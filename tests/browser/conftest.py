@@ -43,6 +43,7 @@ def live_server(tmp_path_factory):
     app = tracker.create_app({
         "DATABASE_URL": url, "SECRET_KEY": "browser-test", "DEMO": True, "TESTING": False,
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+        "BRIEFS_DIR": str(tmp_path_factory.mktemp("briefs")),
     })
     from tracker.demo.services import load_demo
 

@@ -92,6 +92,7 @@ class NextStep:
     text: str
     owner: str
     overdue: bool
+    is_sample: bool = False
 
 
 @dataclass
@@ -153,7 +154,8 @@ def _next_steps(detail: projects.ProjectDetail, lines: list[MilestoneLine], deci
                 today: date) -> list[NextStep]:
     """What is due next, earliest first: pending milestones, open decisions and pending commitments."""
     steps = [
-        NextStep(line.row.milestone.due_date, line.row.milestone.title, line.row.responsible_name, line.row.overdue)
+        NextStep(line.row.milestone.due_date, line.row.milestone.title, line.row.responsible_name, line.row.overdue,
+                 line.row.milestone.is_sample)
         for line in lines if line.row.milestone.state == MilestoneState.pending
     ] + [
         NextStep(item.decision.due_date, item.decision.text, item.owner_name, item.overdue) for item in decisions
