@@ -1,7 +1,7 @@
 """Forms of the accounts area."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import Optional, Regexp
+from wtforms.validators import EqualTo, Optional, Regexp
 
 from tracker.accounts.models import Role
 from tracker.core.forms import ChoiceField, max_length, required
@@ -13,6 +13,12 @@ class LoginForm(FlaskForm):
 
     username = StringField(_l("Username"), validators=[required(), max_length(80)])
     password = PasswordField(_l("Password"), validators=[required(), max_length(200)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Who asks for a reset link: a username or an email address."""
+
+    login = StringField(_l("Username or email address"), validators=[required(), max_length(254)])
 
 
 # A plain shape check: wtforms' Email() needs the email_validator package, which is not installed.
@@ -31,6 +37,13 @@ class NewPasswordForm(FlaskForm):
     """A new password chosen by an administrator."""
 
     password = PasswordField(_l("New password"), validators=[required(), max_length(200)])
+
+
+class ResetPasswordForm(NewPasswordForm):
+    """A new password chosen through a reset link, typed twice."""
+
+    confirm = PasswordField(_l("The new password again"), validators=[
+        required(), EqualTo("password", message=_l("The two passwords are not the same."))])
 
 
 class UserForm(NewPasswordForm):

@@ -1,4 +1,5 @@
 """Reads of users."""
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from tracker.accounts.models import User
@@ -13,6 +14,15 @@ def get_user(session: Session, user_id: int) -> User | None:
 def find_by_username(session: Session, username: str) -> User | None:
     """The user with this username (case-insensitive), or None."""
     return session.exec(select(User).where(User.username == username.strip().lower())).first()
+
+
+def find_for_reset(session: Session, login: str) -> User | None:
+    """The active user with this username or email address (case-insensitive), or None."""
+    login = login.strip().lower()
+    if not login:
+        return None
+    query = select(User).where(User.active, or_(User.username == login, func.lower(User.email) == login))
+    return session.exec(query).first()
 
 
 def list_users(session: Session, actor: User) -> list[User]:

@@ -1,17 +1,26 @@
-"""Logging in and out, and choosing the UI language."""
+"""Logging in and out, resetting a password, choosing the UI language; users for an administrator."""
+import smtplib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.accounts import queries, services
-from tracker.accounts.forms import ROLE_LABELS, LoginForm, NewPasswordForm, UserForm
+from tracker.accounts.forms import (
+    ROLE_LABELS,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    ResetPasswordForm,
+    UserForm,
+)
 from tracker.core.db import get_session
 from tracker.core.htmx import form_view, render
 from tracker.core.i18n import gettext as _
 from tracker.core.security import limiter
 from tracker.demo import data as demo_data
 from tracker.projects import queries as places
+from tracker.reminders.mail import MailSettings
 
 bp = Blueprint("accounts", __name__)
 
@@ -42,7 +51,51 @@ def login():
     status = 422 if form.errors else 200
     demo_users = demo_data.USERS if current_app.config["DEMO"] else []
     return render_template("accounts/login.html", form=form, demo_users=demo_users,
-                           demo_password=demo_data.DEMO_PASSWORD, role_labels=ROLE_LABELS), status
+                           demo_password=demo_data.DEMO_PASSWORD, role_labels=ROLE_LABELS,
+                           reset_by_email=bool(current_app.config["SMTP_HOST"])), status
+
+
+def _require_email() -> None:
+    # Reset links exist only where email does: without an SMTP server an administrator sets passwords.
+    if not current_app.config["SMTP_HOST"]:
+        abort(404)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    """Ask for a link to set a new password, sent to the account's email address."""
+    _require_email()
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.send_reset_link(get_session(), login=form.login.data,
+                                     mail=MailSettings.from_config(current_app.config),
+                                     secret_key=current_app.config["SECRET_KEY"])
+        except (OSError, smtplib.SMTPException):
+            current_app.logger.exception("the password reset email could not be sent")
+            form.form_errors.append(_("The email could not be sent just now. Try again later."))
+        else:
+            return render_template("accounts/forgot_password.html", form=form, sent=True)
+    return render_template("accounts/forgot_password.html", form=form, sent=False), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password through a reset link; the link works once, for an hour."""
+    _require_email()
+    session_ = get_session()
+    target = services.user_for_reset_token(session_, token, current_app.config["SECRET_KEY"])
+    if target is None:
+        return render_template("accounts/reset_password.html", form=None), 410
+    form = ResetPasswordForm()
+
+    def save(form):
+        services.set_password(session_, user=target, password=form.password.data, actor_id=target.id)
+        return url_for("accounts.login", reset="done")
+
+    return form_view(form, save, "accounts/reset_password.html", "accounts/reset_password.html")
 
 
 @bp.post("/logout")

@@ -1,4 +1,11 @@
-"""Writes of users: creation, passwords and logging in."""
+"""Writes of users: creation, passwords, reset links and logging in."""
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urlsplit
+
+from flask import render_template
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -8,6 +15,7 @@ from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import InvalidInput
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.projects import queries as places
+from tracker.reminders.mail import Email, MailSettings, SmtpTransport, compose
 
 MIN_PASSWORD_LENGTH = 8
 # Compared against when the username is unknown, so both paths cost one scrypt hash.
@@ -93,3 +101,55 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if not user.active or not check_password_hash(user.password_hash, password):
         return None
     return user
+
+
+RESET_LINK_SECONDS = 3600
+
+
+def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of the token: once the password changes, every link made before stops working.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def reset_token(user: User, secret_key: str) -> str:
+    """A signed token that lets this user set a new password once, for an hour."""
+    return _reset_serializer(secret_key).dumps({"user": user.id, "password": _password_fingerprint(user)})
+
+
+def user_for_reset_token(session: Session, token: str, secret_key: str,
+                         max_age: int = RESET_LINK_SECONDS) -> User | None:
+    """The active user a reset token was made for, or None when it is forged, expired or already used."""
+    try:
+        claims = _reset_serializer(secret_key).loads(token, max_age=max_age)
+    except BadSignature:  # SignatureExpired is a BadSignature too
+        return None
+    user = queries.get_user(session, claims.get("user", 0)) if isinstance(claims, dict) else None
+    if user is None or not user.active:
+        return None
+    return user if hmac.compare_digest(claims.get("password", ""), _password_fingerprint(user)) else None
+
+
+def send_reset_link(session: Session, *, login: str, mail: MailSettings, secret_key: str) -> bool:
+    """Email a reset link to the user with this username or address; False when there is no one to send it to.
+
+    The caller says the same thing either way, so that the form does not tell who has an account.
+    """
+    user = queries.find_for_reset(session, login)
+    if user is None or not user.email or not mail.host:
+        return False
+    context = {"user": user, "link": mail.link(f"/password/reset/{reset_token(user, secret_key)}"),
+               "minutes": RESET_LINK_SECONDS // 60}
+    email = Email(" ".join(render_template("accounts/_reset_email_subject.html", **context).split()),
+                  render_template("accounts/_reset_email_text.html", **context).strip() + "\n",
+                  render_template("accounts/_reset_email.html", **context))
+    domain = urlsplit(mail.base_url).hostname or "pishraft.local"
+    transport = SmtpTransport(mail)
+    try:
+        transport.send_message(compose(user.email, email, f"<reset.{secrets.token_hex(8)}@{domain}>", mail))
+    finally:
+        transport.close()
+    return True

@@ -77,20 +77,26 @@ def render_email(deadline: Deadline, offset: int, escalated: bool, recipient_nam
     return Email(" ".join(subject.split()), text, html)
 
 
-def build_message(delivery: Delivery, mail: MailSettings) -> EmailMessage:
-    """The MIME message of a delivery: plain text with an HTML alternative."""
+def compose(address: str, email: Email, message_id: str, mail: MailSettings) -> EmailMessage:
+    """A Persian MIME message: plain text with an HTML alternative."""
     message = EmailMessage()
     message["From"] = formataddr(("پیشرفت", mail.mail_from))
-    message["To"] = delivery.address
-    message["Subject"] = delivery.subject
+    message["To"] = address
+    message["Subject"] = email.subject
     message["Date"] = format_datetime(now_utc())
-    message["Message-ID"] = delivery.message_id
+    message["Message-ID"] = message_id
     message["Content-Language"] = "fa"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(delivery.body_text)
-    if delivery.body_html:
-        message.add_alternative(delivery.body_html, subtype="html")
+    message.set_content(email.text)
+    if email.html:
+        message.add_alternative(email.html, subtype="html")
     return message
+
+
+def build_message(delivery: Delivery, mail: MailSettings) -> EmailMessage:
+    """The MIME message of a delivery."""
+    email = Email(delivery.subject, delivery.body_text, delivery.body_html)
+    return compose(delivery.address, email, delivery.message_id, mail)
 
 
 class Transport(Protocol):
@@ -127,8 +133,12 @@ class SmtpTransport:
         return self._smtp
 
     def send(self, delivery: Delivery) -> None:
+        self.send_message(build_message(delivery, self.mail))
+
+    def send_message(self, message: EmailMessage) -> None:
+        """Send one composed message (a reminder's, or a password-reset link)."""
         try:
-            self._connection().send_message(build_message(delivery, self.mail))
+            self._connection().send_message(message)
         except (smtplib.SMTPServerDisconnected, OSError):
             self.close()  # a broken connection is not reused for the next message
             raise
