@@ -1,5 +1,6 @@
 """The briefs over HTTP: preview, issue with htmx, download, the project's and constituency's pages; roles and scope."""
 import hashlib
+import re
 from urllib.parse import quote
 
 import pytest
@@ -159,3 +160,14 @@ def test_english_ui_still_issues_a_persian_brief(client, login, db, director, po
     brief = db.exec(select(Brief)).one()
     assert KAZERUN_POOL in pdf_text(briefs_dir / brief.file_path)
     assert "گزارش وضعیت" in pdf_text(briefs_dir / brief.file_path)
+
+
+def test_preview_shows_the_visit_photos_from_the_app(client, login, db, make, visited_pool):
+    login(make.user(role=Role.viewer))
+
+    response = client.get(f"/briefs/projects/{visited_pool.id}/preview")
+
+    photos = re.findall(r'<img src="(/visits/photos/[0-9a-f-]+/display)"', response.text)
+    assert len(photos) == 4
+    assert client.get(photos[0]).mimetype == "image/jpeg"
+    assert "پیگیری تخصیص اعتبار استانی تا پایان آذر" in response.text and "علی رضایی" in response.text

@@ -177,3 +177,22 @@ def test_brief_with_milestones_a_visit_its_photos_and_open_decisions(db, app_con
     assert pdf_pages(path) == brief.pages == 2
     assert brief.size_bytes < 2 * 1024 * 1024
     render_page_png(path, ARTIFACTS, f"brief-visit-{database.dialect.name}", page=2)
+
+
+def test_a_number_taken_meanwhile_is_rendered_again_with_the_next(db, app_context, director, pool, settings,
+                                                                   monkeypatch):
+    first = issue(db, director, pool, settings)
+    seen = []
+    real = services.queries.last_sequence
+
+    def stale_once(session, province_id, year):
+        # The first look misses the brief just issued, as a concurrent request's look would.
+        seen.append(year)
+        return 0 if len(seen) == 1 else real(session, province_id, year)
+
+    monkeypatch.setattr(services.queries, "last_sequence", stale_once)
+    second = issue(db, director, pool, settings)
+
+    assert (first.sequence, second.sequence, len(seen)) == (1, 2, 2)
+    assert "۱۴۰۵/۲" in pdf_text(services.brief_file(settings, second))
+    assert [b.sequence for b in db.exec(select(Brief).order_by(Brief.sequence)).all()] == [1, 2]
