@@ -10,7 +10,7 @@ from tests.conftest import htmx
 from tracker.accounts.models import Role
 from tracker.briefs.models import Brief
 
-from .conftest import KAZERUN_POOL, pdf_text
+from .conftest import KAZERUN_POOL, pdf_text, poppler
 
 MP_OFFICE = "دفتر نماینده مردم کازرون و کوه‌چنار"
 
@@ -171,3 +171,22 @@ def test_preview_shows_the_visit_photos_from_the_app(client, login, db, make, vi
     assert len(photos) == 4
     assert client.get(photos[0]).mimetype == "image/jpeg"
     assert "پیگیری تخصیص اعتبار استانی تا پایان آذر" in response.text and "علی رضایی" in response.text
+
+
+def test_the_directorate_logo_is_a_setting_shown_in_preview_and_pdf(app, client, login, db, director, pool,
+                                                                     briefs_dir, tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 120), (15, 92, 122)).save(logo)
+    app.config["BRIEF_LOGO"] = str(logo)
+    login(director)
+
+    preview = client.get(f"/briefs/projects/{pool.id}/preview")
+    issue(client, pool, **htmx())
+
+    assert '<img src="/briefs/logo"' in preview.text
+    assert client.get("/briefs/logo").data == logo.read_bytes()
+    brief = db.exec(select(Brief)).one()
+    listing = poppler("pdfimages", "-list", briefs_dir / brief.file_path).splitlines()[2:]
+    assert any(row.split()[3:5] == ["120", "120"] for row in listing)

@@ -148,10 +148,10 @@ def download(brief_id: int):
 @bp.get("/logo")
 def logo():
     """The directorate's logo (TRACKER_BRIEF_LOGO), for the preview."""
-    path = Path(_settings().logo)
-    if not _settings().logo or not path.is_file():
+    logo = _settings().logo
+    if not logo or not Path(logo).is_file():
         raise NotFound
-    return send_file(path.resolve())
+    return send_file(Path(logo).resolve())
 
 
 bp.add_app_template_filter(render.text_direction, "text_dir")
