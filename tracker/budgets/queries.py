@@ -1,5 +1,4 @@
 """Reads of the budgets area: the grid of a fiscal year, a project's budget and each line's history."""
-import math
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -9,6 +8,7 @@ from tracker.accounts.models import User
 from tracker.budgets.models import BudgetEntry, BudgetLine, Figure, FundingSource
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
+from tracker.core.paging import clamp_page, page_count
 from tracker.projects import queries as projects
 from tracker.projects.models import County, Project, ProjectStatus
 
@@ -98,7 +98,7 @@ class GridPage:
     pages: int = field(init=False)
 
     def __post_init__(self):
-        self.pages = max(1, math.ceil(self.total_projects / self.page_size))
+        self.pages = page_count(self.total_projects, self.page_size)
 
     def cell(self, project_id: int, source_id: int) -> Cell:
         """The cell of a project and source; an empty one where nothing was recorded."""
@@ -129,8 +129,7 @@ def grid(session: Session, user: User, filters: GridFilters, page_size: int = 50
     source_ids = [s.id for s in shown_sources]
     clauses = _grid_clauses(user, filters)
     total = session.exec(select(func.count()).select_from(Project).where(*clauses)).one()
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(1, filters.page), pages)
+    page = clamp_page(filters.page, total, page_size)
     rows = session.exec(
         select(Project.id, Project.slug, Project.name, County.name_fa, Project.is_sample)
         .join(County, County.id == Project.county_id)

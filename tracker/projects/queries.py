@@ -1,6 +1,5 @@
 """Reads of the projects area, always within what the user may see."""
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, exists, func, or_
 from sqlmodel import Session, col, select
@@ -9,6 +8,7 @@ from tracker.accounts.models import User
 from tracker.core.audit import AuditEvent
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
+from tracker.core.paging import Page, clamp_page
 from tracker.core.persian import normalize_search, search_terms
 from tracker.projects.models import (
     Agency,
@@ -181,21 +181,7 @@ class ProjectRow:
     province_name: str
 
 
-@dataclass
-class ProjectPage:
-    """A page of the project list and where it stands in the whole."""
-
-    rows: list[ProjectRow]
-    total: int
-    page: int
-    page_size: int
-    pages: int = field(init=False)
-
-    def __post_init__(self):
-        self.pages = max(1, math.ceil(self.total / self.page_size))
-
-
-def search_projects(session: Session, user: User, filters: ProjectFilters, page_size: int) -> ProjectPage:
+def search_projects(session: Session, user: User, filters: ProjectFilters, page_size: int) -> Page[ProjectRow]:
     """The user's projects matching the filters, one page of them, newest change first."""
     clauses = project_scope(user)
     for term in search_terms(filters.q):
@@ -211,8 +197,7 @@ def search_projects(session: Session, user: User, filters: ProjectFilters, page_
             exists().where(Partner.project_id == Project.id, Partner.agency_id == filters.agency_id)
         )
     total = session.exec(select(func.count()).select_from(Project).where(*clauses)).one()
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(1, filters.page), pages)
+    page = clamp_page(filters.page, total, page_size)
     query = (
         select(
             Project.id, Project.slug, Project.name, Project.status, Project.physical_progress,
@@ -227,7 +212,7 @@ def search_projects(session: Session, user: User, filters: ProjectFilters, page_
         .limit(page_size)
     )
     rows = [ProjectRow(*row) for row in session.exec(query).all()]
-    return ProjectPage(rows=rows, total=total, page=page, page_size=page_size)
+    return Page(rows=rows, total=total, page=page, page_size=page_size)
 
 
 def get_project(session: Session, user: User, ref: str | int) -> Project:

@@ -1,5 +1,4 @@
 """Reads of the visits area, always within what the user may see."""
-import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,6 +11,7 @@ from tracker.accounts.models import User
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
 from tracker.core.jalali import today
+from tracker.core.paging import Page, clamp_page
 from tracker.projects import queries as projects
 from tracker.projects.models import Agency, County, Project, Province
 from tracker.visits.models import AgendaItem, Attendee, Decision, DecisionState, Meeting, Photo, Visit
@@ -201,21 +201,7 @@ class DecisionFilters:
         return {key: value for key, value in values.items() if value not in (None, "", 1)}
 
 
-@dataclass
-class DecisionPage:
-    """A page of the decision list and where it stands in the whole."""
-
-    rows: list[DecisionRow]
-    total: int
-    page: int
-    page_size: int
-    pages: int = field(init=False)
-
-    def __post_init__(self):
-        self.pages = max(1, math.ceil(self.total / self.page_size))
-
-
-def search_decisions(session: Session, user: User, filters: DecisionFilters, page_size: int) -> DecisionPage:
+def search_decisions(session: Session, user: User, filters: DecisionFilters, page_size: int) -> Page[DecisionRow]:
     """The decisions the user may see that match the filters, the soonest due first."""
     clauses = decision_scope(user)
     if filters.province_id:
@@ -231,14 +217,13 @@ def search_decisions(session: Session, user: User, filters: DecisionFilters, pag
     elif filters.state:
         clauses.append(Decision.state == filters.state)
     total = session.exec(select(func.count()).select_from(Decision).where(*clauses)).one()
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(1, filters.page), pages)
+    page = clamp_page(filters.page, total, page_size)
     query = (
         _decision_query().where(*clauses)
         .order_by(col(Decision.due_date), col(Decision.created_at), col(Decision.id))
         .offset((page - 1) * page_size).limit(page_size)
     )
-    return DecisionPage(_decision_rows(session, query), total, page, page_size)
+    return Page(_decision_rows(session, query), total, page, page_size)
 
 
 def decision_projects(session: Session, user: User, province_id: int | None = None) -> list[tuple[int, str]]:
