@@ -108,7 +108,7 @@ def _measure(app, db: database.BenchDatabase, items: int, label: str) -> None:
     if any(r.reminders != DUE for r in results) or reminders != DUE * len(ROUND_DAYS_BEFORE):
         raise AssertionError(f"expected {DUE} reminders a round, got {[r.reminders for r in results]}")
     measured = timings[1:]
-    print(f"bench: reminder_scan_{label} rounds_ms={[round(t) for t in timings]}", file=sys.stderr)
+    print(f"bench: reminder_scan_{label}_rounds ms={','.join(str(round(t)) for t in timings)}", file=sys.stderr)
     print(f"bench: reminder_scan_{label} items={items} due={DUE} ms={statistics.median(measured):.0f} "
           f"max_ms={max(measured):.0f} first_ms={timings[0]:.0f} db={db.kind} reminders={reminders} "
           f"notices={notices} rounds={len(measured)} email=off", flush=True)
