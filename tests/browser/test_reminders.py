@@ -85,7 +85,12 @@ def test_bell_notices_mark_read_and_milestones_at_tablet_size(browser, reminded_
         editor.locator("#title").fill("بازدید پایانی")
         editor.locator("#due_date").fill("1404/12/30")
         problems.expect_status("POST", f"/projects/{quote(data.KAZERUN_POOL.replace(' ', '-'))}/milestones/new", 422)
+        # Wait until the form's own answer has replaced it: the inline check of the date puts the same message
+        # next to the field sooner, and a date typed before the swap would be lost with the old form.
+        editor.evaluate("form => { form.dataset.sent = 'yes' }")
         editor.locator("button.primary").click()
+        page.wait_for_function("() => { const f = document.querySelector('#milestone-editor form');"
+                               " return f && !f.dataset.sent }")
         expect(page.locator("#errors-due_date")).to_contain_text("کبیسه نیست")
         page.locator("#milestone-editor #due_date").fill("۱۴۰۵/۰۹/۱۵")
         page.locator("#milestone-editor button.primary").click()
