@@ -35,7 +35,7 @@ def test_a_user_resets_a_forgotten_password_by_email(client, smtp, clerk, db):
 
     assert asked.status_code == 200 and "در راه است" in asked.text
     [message] = smtp.sink.messages
-    assert message["To"] == "Rahimi@example.org" and "گذرواژه" in message["Subject"]
+    assert message["To"] == "Rahimi@example.org" and "رمز عبور" in message["Subject"]
     assert "مریم رحیمی" in message.get_body(preferencelist=("plain",)).get_content()
     link = reset_path(message)
 
