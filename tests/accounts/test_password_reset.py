@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.projects.helpers import audit_events
+from tests.projects.helpers import audit_events, field_error
 from tests.reminders.helpers import SmtpServer, free_port
 from tracker.accounts import services
 
@@ -83,3 +83,17 @@ def test_an_unreachable_mail_server_is_said_plainly(client, app, clerk):
 def test_without_email_an_administrator_sets_passwords(client):
     assert "/password/forgot" not in client.get("/login").text
     assert client.get("/password/forgot").status_code == 404
+
+
+def test_bad_input_is_answered_next_to_the_field_and_changes_nothing(client, smtp, clerk, db):
+    empty = client.post("/password/forgot", data={"login": "  "})
+    assert empty.status_code == 422 and field_error(empty.text, "login")
+    assert smtp.sink.messages == []
+
+    link = f"/password/reset/{services.reset_token(clerk, 'test-secret')}"
+    short = client.post(link, data={"password": "short", "confirm": "short"})
+
+    assert short.status_code == 422 and "۸" in field_error(short.text, "password")
+    db.expire_all()
+    assert services.authenticate(db, "rahimi", "short") is None
+    assert audit_events(db, "users", clerk.id) == []
