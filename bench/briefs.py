@@ -20,11 +20,12 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from bench import database
 from bench.photos import camera_jpeg
+from tracker.core import clock
 
 PASSWORD = "bench-password-1404"
 PROJECT_PHOTOS = 4
@@ -45,12 +46,6 @@ class Seeded:
     constituency_id: int
 
 
-def _today() -> date:
-    from tracker.core.jalali import today
-
-    return today()
-
-
 def _seed_project(session, admin, director, facility_name: str, county, agencies, photos: list[bytes], storage):
     """A project with everything a brief shows, entered through the services as users enter it."""
     from tracker.budgets import queries as budget_queries
@@ -61,7 +56,7 @@ def _seed_project(session, admin, director, facility_name: str, county, agencies
     from tracker.projects.models import FacilityKind, PartnerRole, ProjectStatus
     from tracker.visits import services as visits
 
-    today = _today()
+    today = clock.today()
     facility = projects.create_facility(session, actor=admin, data=projects.FacilityData(
         name=facility_name, kind=FacilityKind.pool, county_id=county.id))
     project = projects.create_project(session, actor=admin, data=projects.ProjectData(

@@ -17,7 +17,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +31,7 @@ from sqlmodel import Session  # noqa: E402
 import tracker  # noqa: E402
 from bench import database  # noqa: E402
 from tracker.accounts.models import Role, User  # noqa: E402
+from tracker.core import clock  # noqa: E402
 from tracker.core.db import make_engine  # noqa: E402
 from tracker.core.jalali import parse_jalali_date  # noqa: E402
 from tracker.projects.models import Province  # noqa: E402
@@ -52,7 +53,7 @@ COLUMNS = ("kind", "item_id", "province_id", "title", "path", "due_date", "respo
 def _seed(engine, items: int) -> list[int]:
     """Users and deadlines, in bulk; returns the ids of the due deadlines."""
     rng = random.Random(1405)
-    now = datetime.now(UTC)
+    now = clock.now()
     with engine.begin() as conn:
         fars = conn.execute(select(Province.id).where(Province.code == "fars")).scalar_one()
         conn.execute(insert(User), [{"username": f"bench{n}", "password_hash": "x", "role": Role.staff,

@@ -1,19 +1,50 @@
 """Fixtures: every database test runs on SQLite and on PostgreSQL, inside a transaction rolled back at its end."""
+import datetime
 import os
 import uuid
 import warnings
 
+import jdatetime
 import psycopg
 import pytest
+import time_machine
 from alembic import command
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from tracker import create_app
+from tracker.core import clock
 from tracker.core.cli import alembic_config
 from tracker.core.config import database_url
 from tracker.core.db import make_engine
+
+# The day every test runs on unless it asks for others: a working Monday (2026-11-23). TRACKER_TEST_TODAY
+# (Jalali YYYY-MM-DD) runs the whole suite on another day, to show that no test depends on the real date.
+DEFAULT_DAY = os.environ.get("TRACKER_TEST_TODAY", "1405-09-02")
+# The days a date-sensitive test also runs on: a Saturday (first working day of the week), a Friday (the day
+# off), Nowruz, the leap day of 1403 and the last day of the common year 1404.
+AWKWARD_DAYS = ["1405-09-07", "1405-09-06", "1405-01-01", "1403-12-30", "1404-12-29"]
+
+
+def tehran_moment(jalali_day: str, hour: int = 10) -> datetime.datetime:
+    """A moment on a Jalali day (YYYY-MM-DD), in Tehran's time."""
+    day = jdatetime.date(*map(int, jalali_day.split("-"))).togregorian()
+    return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=clock.TEHRAN)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request):
+    """Every test runs on DEFAULT_DAY in Tehran (or the day it is given), whatever the real date."""
+    # The clock starts at 10:00 and runs on, so that records made one after another keep their order.
+    with time_machine.travel(tehran_moment(getattr(request, "param", DEFAULT_DAY))) as traveller:
+        yield traveller
+
+
+def on_awkward_days(test):
+    """Run a date-sensitive test on DEFAULT_DAY and on each of AWKWARD_DAYS."""
+    return pytest.mark.parametrize("frozen_clock", [DEFAULT_DAY, *AWKWARD_DAYS], indirect=True)(test)
+
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -12,7 +12,7 @@ from tracker.accounts.models import Role, User
 from tracker.budgets import queries as budget_queries
 from tracker.budgets import services as budgets
 from tracker.budgets.models import BudgetLine, Figure, FundingSource
-from tracker.core.jalali import today
+from tracker.core import clock
 from tracker.projects import queries
 from tracker.projects import services as projects
 from tracker.projects.models import AgencyKind, FacilityKind, PartnerRole, ProjectStatus
@@ -107,7 +107,7 @@ class Factories:
     def visit(self, project=None, author: User | None = None, storage=PHOTOS, now=None, **fields):
         """A site visit logged through the service; a note unless the test gives content of its own."""
         project = project or self.project()
-        fields.setdefault("visited_on", today(now))
+        fields.setdefault("visited_on", clock.today(now))
         if not any(fields.get(k) for k in ("observed_progress", "notes", "problems", "photos", "decisions")):
             fields["notes"] = "بازدید از روند پیشرفت"
         data = visits.VisitData(id=fields.pop("id", None) or uuid.uuid4(), **fields)
@@ -130,6 +130,6 @@ class Factories:
         author = author or self.admin
         if author.is_admin:
             fields.setdefault("province_id", self.province().id)
-        fields.setdefault("held_on", today(now))
+        fields.setdefault("held_on", clock.today(now))
         data = visits.MeetingData(id=fields.pop("id", None) or uuid.uuid4(), body=body, **fields)
         return visits.create_meeting(self.session, actor=author, data=data, now=now)

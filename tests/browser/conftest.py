@@ -8,6 +8,7 @@ from alembic import command
 from werkzeug.serving import make_server
 
 import tracker
+from tracker.core import clock
 from tracker.core.cli import alembic_config
 
 CHROMIUM = "/usr/bin/chromium"
@@ -113,6 +114,8 @@ def tablet_page(browser, base_url: str):
     """A fresh tablet-sized, touch-enabled, Persian-locale browser tab with its own cookies."""
     context = browser.new_context(base_url=base_url, **TABLET)
     context.set_default_timeout(10_000)
+    # The page's Date follows the test's frozen clock (timers still run), as the live server's does.
+    context.clock.set_fixed_time(clock.now())
     yield context.new_page()
     context.close()
 

@@ -11,8 +11,8 @@ from werkzeug.serving import make_server
 import tracker
 from tests.browser.conftest import tablet_page
 from tests.browser.test_tablet import Problems, log_in
+from tracker.core import clock
 from tracker.core.cli import alembic_config
-from tracker.core.jalali import today
 from tracker.demo import data
 from tracker.reminders.mail import MailSettings
 from tracker.reminders.scan import run_scan
@@ -33,7 +33,7 @@ def reminded_server(tmp_path_factory):
         load_demo(session)
         session.commit()
     with app.app_context():
-        run_scan(app.extensions["session_factory"], today=today(), mail=MailSettings(demo=True))
+        run_scan(app.extensions["session_factory"], today=clock.today(), mail=MailSettings(demo=True))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="reminders-server", daemon=True)
     thread.start()

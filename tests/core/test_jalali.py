@@ -1,4 +1,4 @@
-"""Tests for Jalali parsing and formatting and for Tehran's idea of today."""
+"""Tests for Jalali parsing and formatting."""
 
 import datetime
 
@@ -13,9 +13,7 @@ from tracker.core.jalali import (
     format_jalali,
     format_jalali_datetime,
     jalali_input_value,
-    now_utc,
     parse_jalali_date,
-    today,
 )
 
 UTC = datetime.UTC
@@ -157,23 +155,6 @@ def test_jalali_input_value():
     assert jalali_input_value(datetime.date(2025, 3, 20)) == "۱۴۰۳/۱۲/۳۰"
     assert jalali_input_value(datetime.date(2025, 3, 20), locale="en") == "1403/12/30"
 
-
-@pytest.mark.parametrize(
-    ("utc_moment", "expected"),
-    [
-        (datetime.datetime(2025, 9, 15, 20, 29, 59, tzinfo=UTC), datetime.date(2025, 9, 15)),
-        (datetime.datetime(2025, 9, 15, 20, 30, tzinfo=UTC), datetime.date(2025, 9, 16)),
-        (datetime.datetime(2025, 9, 15, 20, 30), datetime.date(2025, 9, 16)),  # naive means UTC
-    ],
-)
-def test_today_is_tehrans_date(utc_moment, expected):
-    assert today(utc_moment) == expected
-
-
-def test_today_and_now_utc_without_arguments():
-    now = now_utc()
-    assert now.utcoffset() == datetime.timedelta(0)
-    assert today() in {(now + datetime.timedelta(hours=3, minutes=30)).date(), today(now_utc())}
 
 
 def test_month_names():

@@ -1,13 +1,15 @@
 """The milestones section of the project page over HTTP: in-place forms with Persian errors, roles and scope."""
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from sqlmodel import select
 
-from tests.conftest import htmx
+from tests.conftest import htmx, on_awkward_days
 from tests.projects.helpers import count, field_error
 from tracker.accounts.models import Role
-from tracker.core.jalali import parse_jalali_date
+from tracker.core import clock
+from tracker.core.jalali import format_jalali, parse_jalali_date
 from tracker.milestones.models import Milestone, MilestoneState
 
 
@@ -79,17 +81,22 @@ def test_a_user_of_another_province_is_not_a_known_responsible(client, db, make,
     assert response.status_code == 422 and "مسئول را" in field_error(response.text, "responsible")
 
 
-def test_edit_and_mark_met_in_place(client, db, project, staff):
-    client.post(url(project, "/milestones/new"), data=form(), headers=htmx())
+@on_awkward_days
+def test_edit_and_mark_met_in_place(client, db, make, staff):
+    today = clock.today()
+    project = make.project(start_date=today - timedelta(days=90), target_date=today + timedelta(days=90))
+    client.post(url(project, "/milestones/new"), data=form(due_date=format_jalali(today)), headers=htmx())
     milestone = db.exec(select(Milestone)).one()
 
     edited = client.post(url(project, f"/milestones/{milestone.id}/edit"),
-                         data=form(title="تخصیص اعتبار ملی", remind_before="30, 7"), headers=htmx())
+                         data=form(title="تخصیص اعتبار ملی", due_date=format_jalali(today), remind_before="30, 7"),
+                         headers=htmx())
     met_form = client.get(url(project, f"/milestones/{milestone.id}/met"), headers=htmx())
-    met = client.post(url(project, f"/milestones/{milestone.id}/met"), data={"met_on": "1405/09/01"}, headers=htmx())
+    yesterday = format_jalali(today - timedelta(days=1))
+    met = client.post(url(project, f"/milestones/{milestone.id}/met"), data={"met_on": yesterday}, headers=htmx())
 
     assert edited.status_code == 200 and "تخصیص اعتبار ملی" in edited.text
-    assert 'value="۱۴۰۵/۰۹/۰۲"' in met_form.text  # today by default
+    assert f'value="{format_jalali(today)}"' in met_form.text  # today by default
     assert met.status_code == 200 and "انجام‌شده" in met.text
     db.refresh(milestone)
     assert milestone.state == MilestoneState.met and milestone.reminder_rule == "30,7||"

@@ -1,20 +1,13 @@
-"""Fixtures of the reminders tests: a frozen "today", an SMTP server, milestones due on chosen days."""
+"""Fixtures of the reminders tests: an SMTP server, milestones due on chosen days."""
 from datetime import timedelta
 
 import pytest
 
-from tests.reminders.helpers import TODAY, SmtpServer
+from tests.reminders.helpers import SmtpServer
 from tracker.accounts.models import Role
+from tracker.core import clock
 from tracker.milestones import services as milestones
 from tracker.milestones.services import MilestoneData, Responsible
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(monkeypatch):
-    """Services compute the next reminder day from Tehran's today: the tests fix it at 1405/09/02."""
-    monkeypatch.setattr("tracker.reminders.services.tehran_today", lambda: TODAY)
-    monkeypatch.setattr("tracker.milestones.services.tehran_today", lambda: TODAY)
-    return TODAY
 
 
 @pytest.fixture
@@ -26,7 +19,7 @@ def smtp():
 
 @pytest.fixture
 def due(make):
-    """Make a milestone due `days` after the frozen today, on a new Fars project, for a user or an agency."""
+    """Make a milestone due `days` after today, on a new Fars project, for a user or an agency."""
 
     def make_due(days: int, responsible=None, title: str = "تخصیص اعتبار", project=None, **fields):
         project = project or make.project()
@@ -35,6 +28,6 @@ def due(make):
         who = (Responsible(user_id=responsible.id) if hasattr(responsible, "username")
                else Responsible(agency_id=responsible.id))
         return milestones.add_milestone(make.session, actor=make.admin, project=project, data=MilestoneData(
-            title=title, due_date=TODAY + timedelta(days=days), responsible=who, **fields))
+            title=title, due_date=clock.today() + timedelta(days=days), responsible=who, **fields))
 
     return make_due

@@ -7,12 +7,13 @@ from email.policy import default
 
 from aiosmtpd.controller import Controller
 
+from tests.conftest import DEFAULT_DAY
 from tracker.core.jalali import parse_jalali_date
 from tracker.reminders.mail import MailSettings
 from tracker.reminders.scan import run_scan
 
 GATHER_SECONDS = 30
-TODAY = parse_jalali_date("1405/09/02")  # Monday 2026-11-23, a working day
+TODAY = parse_jalali_date(DEFAULT_DAY)  # the frozen clock's day
 
 
 def free_port() -> int:

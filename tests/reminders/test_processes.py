@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.conftest import DEFAULT_DAY, create_postgres_database, drop_postgres_database
 from tests.reminders.helpers import TODAY, SmtpServer
 from tracker import PROJECT_ROOT
 from tracker.accounts.models import Role, User
@@ -68,13 +68,13 @@ def items_due(committed_url):
 
 
 def scan_process(url: str, smtp: SmtpServer, lease_seconds: int = 300) -> subprocess.Popen:
-    """`flask --app tracker reminders run --today 1405-09-02` in a process of its own."""
+    """`flask --app tracker reminders run --today` the frozen day, in a process of its own."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("TRACKER_")}
     env |= {"TRACKER_DATABASE_URL": url, "TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(smtp.port),
             "TRACKER_BASE_URL": BASE_URL, "TRACKER_SECRET_KEY": "process-test",
             "TRACKER_REMINDER_LEASE_SECONDS": str(lease_seconds)}
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "tracker", "reminders", "run",
-                             "--today", "۱۴۰۵-۰۹-۰۲"], cwd=PROJECT_ROOT, env=env,
+                             "--today", DEFAULT_DAY], cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

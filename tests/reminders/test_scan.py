@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from tests.reminders.helpers import TODAY, free_port, scan
 from tracker.accounts.models import Role
-from tracker.core.jalali import now_utc
+from tracker.core import clock
 from tracker.milestones import services as milestones
 from tracker.milestones.models import MilestoneState
 from tracker.projects.models import Project
@@ -125,7 +125,7 @@ def test_an_unreachable_smtp_server_is_recorded_the_notice_still_appears_and_a_l
                for d in deliveries)
     # Too early for the retry: the backoff holds it back.
     assert scan(app, session_factory, mail=smtp.settings()).sent == 0
-    later = now_utc() + timedelta(minutes=3)
+    later = clock.now() + timedelta(minutes=3)
     retried = scan(app, session_factory, mail=smtp.settings(), clock=lambda: later)
     assert retried.sent == 2 and len(smtp.sink.messages) == 2
     for delivery in db.exec(select(Delivery)).all():
@@ -136,7 +136,7 @@ def test_an_unreachable_smtp_server_is_recorded_the_notice_still_appears_and_a_l
 def test_a_delivery_that_keeps_failing_is_given_up_and_shown_as_failed(app, db, session_factory, due):
     due(0)
     down = MailSettings(host="127.0.0.1", port=free_port())
-    start = now_utc()
+    start = clock.now()
     for attempt in range(8):
         moment = start + timedelta(hours=7 * attempt)
         scan(app, session_factory, mail=down, clock=lambda moment=moment: moment)
@@ -147,7 +147,7 @@ def test_a_delivery_that_keeps_failing_is_given_up_and_shown_as_failed(app, db, 
 
 def test_a_claim_whose_lease_ran_out_is_sent_again_with_the_same_message_id(app, db, session_factory, smtp, due):
     due(0)
-    moment = now_utc()
+    moment = clock.now()
     with app.app_context(), session_factory() as session:
         plan_batch(session, TODAY, smtp.settings(), ScanResult(), now=moment)
         [claimed] = _claim(session, moment, timedelta(minutes=5), 10)  # a scan that then died
@@ -182,7 +182,7 @@ def test_a_new_due_date_is_reminded_afresh(app, db, session_factory, make, due):
 
 def test_a_slow_scan_whose_claim_was_taken_over_does_not_send_it_too(app, db, session_factory, smtp, due):
     due(0)
-    moment = now_utc()
+    moment = clock.now()
     with app.app_context(), session_factory() as session:
         plan_batch(session, TODAY, smtp.settings(), ScanResult(), now=moment)
         [slow] = _claim(session, moment, timedelta(minutes=5), 10)

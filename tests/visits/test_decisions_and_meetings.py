@@ -10,7 +10,7 @@ from sqlmodel import select
 from tests.conftest import htmx
 from tests.projects.helpers import fa, field_error
 from tracker.accounts.models import Role
-from tracker.core.jalali import today
+from tracker.core import clock
 from tracker.visits.models import AgendaItem, Decision, DecisionState, Meeting
 from tracker.visits.services import AgendaData, DecisionData
 
@@ -30,8 +30,8 @@ def decision_ids(text: str) -> list[str]:
 
 def test_the_list_shows_the_provinces_open_decisions_soonest_first(client, make, director):
     pool = make.project(name="بهسازی استخر کارگران کازرون")
-    later = make.decision(pool, text="دیرتر", due_date=today() + timedelta(days=30))
-    sooner = make.decision(pool, text="زودتر", due_date=today() + timedelta(days=3))
+    later = make.decision(pool, text="دیرتر", due_date=clock.today() + timedelta(days=30))
+    sooner = make.decision(pool, text="زودتر", due_date=clock.today() + timedelta(days=3))
     make.decision(make.project(county="زنجان", province="Zanjan"), text="زنجان")
 
     page = client.get("/decisions/")
@@ -46,9 +46,9 @@ def test_the_list_shows_the_provinces_open_decisions_soonest_first(client, make,
 def test_filters_owner_project_overdue_and_state(client, db, make, director):
     pool, other = make.project(), make.project()
     agency = make.agency("فرمانداری ویژه کازرون")
-    late = make.decision(pool, text="سررسید گذشته", owner=agency, due_date=today() - timedelta(days=1))
-    mine = make.decision(other, text="با مسئولیت مدیر", owner=director, due_date=today() + timedelta(days=5))
-    done = make.decision(pool, text="انجام‌شده", owner=agency, due_date=today() - timedelta(days=9))
+    late = make.decision(pool, text="سررسید گذشته", owner=agency, due_date=clock.today() - timedelta(days=1))
+    mine = make.decision(other, text="با مسئولیت مدیر", owner=director, due_date=clock.today() + timedelta(days=5))
+    done = make.decision(pool, text="انجام‌شده", owner=agency, due_date=clock.today() - timedelta(days=9))
     done.state = DecisionState.done
     db.add(done)
     db.flush()
@@ -71,7 +71,7 @@ def test_the_list_is_paged(client, app, make, director):
     app.config["PAGE_SIZE"] = 2
     pool = make.project()
     for day in range(5):
-        make.decision(pool, text=f"مصوبه {day}", due_date=today() + timedelta(days=day))
+        make.decision(pool, text=f"مصوبه {day}", due_date=clock.today() + timedelta(days=day))
     last = client.get("/decisions/?page=3", headers=htmx()).text
     assert len(decision_ids(last)) == 1
     assert 'rel="prev" href="/decisions/?page=2"' in last

@@ -11,7 +11,8 @@ from sqlmodel import select
 from tests.conftest import htmx
 from tests.projects.helpers import fa, field_error
 from tracker.accounts.models import Role
-from tracker.core.jalali import format_jalali, today
+from tracker.core import clock
+from tracker.core.jalali import format_jalali
 from tracker.visits.models import Attendee, Decision, Photo, Visit
 
 from .helpers import counts, jpeg
@@ -36,7 +37,7 @@ def jalali(day: date) -> str:
 def visit_form(**changes) -> dict:
     """The new-visit form as the browser posts it: one empty guest row and one empty decision row."""
     return {
-        "visit_id": str(uuid.uuid4()), "visited_on": jalali(today()), "observed_progress": "", "notes": "",
+        "visit_id": str(uuid.uuid4()), "visited_on": jalali(clock.today()), "observed_progress": "", "notes": "",
         "problems": "", "latitude": "", "longitude": "", "location_accuracy_m": "",
         "guests-0-name": "", "guests-0-title": "", "guests-0-agency_id": "",
         "decisions-0-id": "", "decisions-0-text": "", "decisions-0-owner": "", "decisions-0-due_date": "",
@@ -58,7 +59,7 @@ def test_the_new_visit_form_is_for_a_tablet(client, director, pool):
     assert 'enctype="multipart/form-data"' in text and 'hx-encoding="multipart/form-data"' in text
     assert re.search(r'<input[^>]+type="file"[^>]+accept="image/\*"[^>]+capture="environment"[^>]+multiple', text)
     assert 'name="visit_id"' in text and re.search(r'name="visit_id" type="hidden" value="[0-9a-f-]{36}"', text)
-    assert f'value="{format_jalali(today())}"' in text  # today, in Persian digits
+    assert f'value="{format_jalali(clock.today())}"' in text  # today, in Persian digits
     assert "ثبت موقعیت" in text or "Record location" in text
     assert 'inputmode="numeric"' in text
     assert "visits.js" in text
@@ -105,7 +106,7 @@ def test_a_visit_is_saved_with_visitors_decisions_and_two_photos(client, db, mak
     for photo in photos:
         assert f"/visits/photos/{photo.id}/thumb" in page.text
         assert client.get(f"/visits/photos/{photo.id}/thumb").status_code == 200
-    assert fa(app, "from the visit of %(date)s", date=format_jalali(today())) in page.text
+    assert fa(app, "from the visit of %(date)s", date=format_jalali(clock.today())) in page.text
 
     # The same form sent again (a retry on a weak connection) makes nothing new.
     before = counts(db)

@@ -6,13 +6,13 @@ from flask_login import current_user, login_required
 
 from tracker.briefs import queries, render, services
 from tracker.briefs.forms import IssueForm
+from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.forms import show_errors
 from tracker.core.htmx import is_htmx, redirect_to
 from tracker.core.htmx import render as render_page
 from tracker.core.i18n import current_language, gettext
-from tracker.core.jalali import now_utc, today
 from tracker.core.persian import format_number
 from tracker.projects import queries as projects
 
@@ -61,7 +61,7 @@ def preview_project(ref: str):
     project = projects.get_project(session, current_user, ref)
     settings = _settings()
     return services.project_document(
-        session, project, settings, _web_media(settings), number=None, generated_at=now_utc(), for_whom="",
+        session, project, settings, _web_media(settings), number=None, generated_at=clock.now(), for_whom="",
         back_url=url_for("projects.show", ref=project.slug) + "#briefs")
 
 
@@ -87,7 +87,7 @@ def constituency(constituency_id: int):
     session = get_session()
     constituency = queries.get_constituency(session, current_user, constituency_id)
     return render_page("briefs/constituency_page.html",
-                       brief=queries.constituency_brief(session, constituency, today()),
+                       brief=queries.constituency_brief(session, constituency, clock.today()),
                        issued_briefs=queries.constituency_briefs(session, constituency))
 
 
@@ -98,7 +98,7 @@ def preview_constituency(constituency_id: int):
     constituency = queries.get_constituency(session, current_user, constituency_id)
     settings = _settings()
     return services.constituency_document(
-        session, constituency, settings, _web_media(settings), number=None, generated_at=now_utc(), for_whom="",
+        session, constituency, settings, _web_media(settings), number=None, generated_at=clock.now(), for_whom="",
         back_url=url_for("briefs.constituency", constituency_id=constituency.id))
 
 

@@ -16,10 +16,11 @@ from tracker.briefs.models import Brief, BriefKind
 from tracker.briefs.qr import qr_data_uri
 from tracker.budgets.chart import budget_chart_html
 from tracker.budgets.models import Figure
+from tracker.core import clock
 from tracker.core.audit import record_change
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
-from tracker.core.jalali import jalali_year, now_utc, number_in_locale, today
+from tracker.core.jalali import jalali_year, number_in_locale
 from tracker.projects.models import Constituency, Project, Province
 from tracker.visits.models import Photo
 from tracker.visits.photos import photo_path
@@ -124,7 +125,7 @@ def _letter(settings: BriefSettings, media: Media, province: Province, number: s
 def project_document(session: Session, project: Project, settings: BriefSettings, media: Media, *,
                      number: str | None, generated_at: datetime, for_whom: str, **extra) -> str:
     """The HTML of a project's brief."""
-    item = queries.project_brief(session, project, today(generated_at))
+    item = queries.project_brief(session, project, clock.today(generated_at))
     letter = _letter(settings, media, item.detail.province, number, generated_at, for_whom,
                      settings.project_url(project))
     return render.html("briefs/project.html", item=item, letter=letter, **_common(media), **extra)
@@ -133,7 +134,7 @@ def project_document(session: Session, project: Project, settings: BriefSettings
 def constituency_document(session: Session, constituency: Constituency, settings: BriefSettings, media: Media, *,
                           number: str | None, generated_at: datetime, for_whom: str, **extra) -> str:
     """The HTML of a constituency's brief: the cover table, then a section per project."""
-    brief = queries.constituency_brief(session, constituency, today(generated_at))
+    brief = queries.constituency_brief(session, constituency, clock.today(generated_at))
     letter = _letter(settings, media, brief.province, number, generated_at, for_whom,
                      settings.constituency_url(constituency))
     return render.html("briefs/constituency.html", brief=brief, letter=letter,
@@ -184,8 +185,8 @@ def _issue(session: Session, *, actor: User, kind: BriefKind, province: Province
            settings: BriefSettings, now: datetime | None, document: Callable[[str, datetime], str],
            summary: str, **subject) -> Brief:
     """Number, render, archive and record a brief; a number taken meanwhile means rendering with the next."""
-    generated_at = now or now_utc()
-    year = jalali_year(today(generated_at))
+    generated_at = now or clock.now()
+    year = jalali_year(clock.today(generated_at))
     for _attempt in range(NUMBER_ATTEMPTS):
         sequence = queries.last_sequence(session, province.id, year) + 1
         number = settings.number(year=year, seq=sequence, province=province, kind=kind)

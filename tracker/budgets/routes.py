@@ -8,11 +8,12 @@ from flask_login import current_user, login_required
 from tracker.budgets import exports, queries, services
 from tracker.budgets.forms import FIGURE_LABELS, UNIT_LABELS, CellForm, SourceForm
 from tracker.budgets.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Figure
+from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, InvalidInput, NotFound
 from tracker.core.forms import show_errors
 from tracker.core.htmx import form_view, render
-from tracker.core.jalali import jalali_year, today
+from tracker.core.jalali import jalali_year
 from tracker.projects import queries as projects
 from tracker.projects.models import ProjectStatus
 
@@ -40,7 +41,7 @@ def _grid_filters() -> queries.GridFilters:
     """The grid's year, figure and filters from the query string (or the form an edit posts)."""
     year = _int_arg("year")
     if year is None or not FIRST_FISCAL_YEAR <= year <= LAST_FISCAL_YEAR:
-        year = jalali_year(today())
+        year = jalali_year(clock.today())
     figure = request.values.get("figure", "")
     status = request.values.get("status", "")
     return queries.GridFilters(

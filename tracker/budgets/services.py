@@ -1,6 +1,6 @@
 """Writes of the budgets area: a figure changes only by appending a ledger entry, checked and audited."""
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,7 @@ from tracker.budgets.models import (
     Figure,
     FundingSource,
 )
+from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import Conflict, Forbidden, InvalidInput
 from tracker.core.i18n import lazy_gettext as _l
@@ -135,7 +136,7 @@ def change_figure(session: Session, *, actor: User, change: FigureChange) -> Bud
         update(BudgetLine)
         .where(BudgetLine.id == line.id, BudgetLine.version == change.expected_version)
         .values({change.figure.value: change.amount, "version": change.expected_version + 1,
-                 "updated_at": datetime.now(UTC), "updated_by": actor.id})
+                 "updated_at": clock.now(), "updated_by": actor.id})
         .execution_options(synchronize_session=False)
     )
     session.expire(line)

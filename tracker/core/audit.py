@@ -1,15 +1,13 @@
 """The audit trail: one event per create, edit and delete, with before and after."""
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field, Session, SQLModel
 
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
+from tracker.core import clock
 
 
 class AuditEvent(SQLModel, table=True):
@@ -18,7 +16,7 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True), index=True)
+    at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True), index=True)
     actor_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     action: str = Field(max_length=16)
     entity: str = Field(max_length=40)

@@ -5,7 +5,7 @@ from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, session
 from flask_babel import Babel, LazyString, get_locale
 
-from tracker.core import jalali, persian
+from tracker.core import clock, jalali, persian
 
 
 def select_locale() -> str:
@@ -79,4 +79,6 @@ def init_app(app: Flask) -> None:
         rials_short=lambda n: money.short_rials(n, current_language()) if n is not None else "",
     )
     app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction,
-                                  today=jalali.today)
+                                  today=clock.today)
+    # The month names of the Jalali calendar in the UI language, for the date picker (templates/base.html).
+    app.jinja_env.globals["jalali_month_names"] = lambda: jalali.MONTH_NAMES[current_language()]

@@ -1,19 +1,17 @@
-"""Jalali (solar hijri) calendar helpers: parse user input, format dates, Tehran's today."""
+"""Jalali (solar hijri) calendar helpers: parse user input, format dates."""
 
 from __future__ import annotations
 
 import datetime
 import functools
 import re
-import zoneinfo
 from collections.abc import Callable
 
 import jdatetime
 from flask_babel import get_locale, lazy_gettext
 
+from tracker.core.clock import TEHRAN
 from tracker.core.persian import format_number, normalize_search, to_persian_digits
-
-TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
 
 MIN_YEAR = 1300
 MAX_YEAR = 1500
@@ -67,16 +65,6 @@ def number_in_locale(value: int, grouped: bool = False) -> _InLocale:
 def _month_name_arg(month: int) -> _InLocale:
     """A month's name in the locale's language."""
     return _InLocale(lambda loc: MONTH_NAMES[loc][month - 1])
-
-
-def now_utc() -> datetime.datetime:
-    """Return the current time as an aware UTC datetime."""
-    return datetime.datetime.now(datetime.UTC)
-
-
-def today(now: datetime.datetime | None = None) -> datetime.date:
-    """Return today's date in Tehran, at `now` (aware; naive means UTC) if given."""
-    return _to_tehran(now if now is not None else now_utc()).date()
 
 
 def _to_tehran(moment: datetime.datetime) -> datetime.datetime:

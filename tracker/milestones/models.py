@@ -1,15 +1,12 @@
 """Tables of the milestones area: a project's dated steps (نقاط عطف) and who answers for each."""
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, DateTime
 from sqlmodel import Field, SQLModel
 
+from tracker.core import clock
 from tracker.core.db import string_enum
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class MilestoneState(StrEnum):
@@ -41,5 +38,5 @@ class Milestone(SQLModel, table=True):
     # An override of the default reminder rule ("30,7||"), empty for the defaults.
     reminder_rule: str = Field(default="", max_length=80)
     is_sample: bool = False
-    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))

@@ -6,9 +6,9 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from tracker.accounts.models import Role, User
+from tracker.core import clock
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
-from tracker.core.jalali import today as tehran_today
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.projects.models import Agency, Project
 
@@ -26,7 +26,7 @@ def project_milestones(session: Session, project_id: int, today: date | None = N
     """A project's milestones in due-date order, with responsible names; overdue = pending and past due.
 
     No scope check: the caller has already fetched the project for the user (the page, the brief)."""
-    today = today or tehran_today()
+    today = today or clock.today()
     query = (
         select(Milestone, User.full_name, User.username, Agency.name)
         .outerjoin(User, User.id == Milestone.responsible_user_id)

@@ -4,11 +4,11 @@ from datetime import timedelta
 from flask import Blueprint, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.errors import InvalidInput
 from tracker.core.forms import field_errors, show_errors
 from tracker.core.htmx import is_htmx, redirect_to, render
-from tracker.core.jalali import today
 from tracker.milestones import queries, services
 from tracker.milestones.forms import STATE_LABELS, MetForm, MilestoneForm, TemplateForm
 from tracker.projects import queries as projects
@@ -101,7 +101,7 @@ def met(ref: str, milestone_id: int):
     """Record the day a milestone was met."""
     session, project = _editable(ref)
     milestone = queries.get_milestone(session, project, milestone_id)
-    form = MetForm(data={"met_on": milestone.met_on or today()})
+    form = MetForm(data={"met_on": milestone.met_on or clock.today()})
     if request.method == "POST" and form.validate():
         try:
             services.mark_met(session, actor=current_user, project=project, milestone=milestone,
@@ -127,7 +127,7 @@ def _template_dates(project) -> dict:
     """Suggested dates: spread evenly from the start (or today) to the target date, which the last phase takes."""
     if not project.target_date:
         return {}
-    start = project.start_date or today()
+    start = project.start_date or clock.today()
     count = len(services.TEMPLATE_PHASES)
     span = max((project.target_date - start).days, 0)
     return {f"due_{n}": start + timedelta(days=span * (n + 1) // count) for n in range(count)}

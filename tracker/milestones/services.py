@@ -1,16 +1,16 @@
 """Writes of the milestones area: each change checked against the actor's role and province, audited, and
 entered in the register of deadlines so that its reminders follow."""
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlmodel import Session
 
 from tracker.accounts.models import User
+from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import InvalidInput
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import format_jalali
-from tracker.core.jalali import today as tehran_today
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.projects.models import Agency, Project
 from tracker.projects.services import require_editor
@@ -98,7 +98,7 @@ def _check(session: Session, project: Project, data: MilestoneData, field_prefix
     if data.state == MilestoneState.met:
         if data.met_on is None:
             errors["met_on"] = _l("Enter the date the milestone was met.")
-        elif data.met_on > tehran_today():
+        elif data.met_on > clock.today():
             errors["met_on"] = _l("The date met cannot be in the future.")
     override = Rule(before=data.remind_before or (), overdue_every=data.remind_overdue_every or 0,
                     escalate_after=data.escalate_after or 0)
@@ -116,7 +116,7 @@ def _assign(milestone: Milestone, data: MilestoneData) -> None:
     milestone.met_on = data.met_on if data.state == MilestoneState.met else None
     before = tuple(sorted(set(data.remind_before), reverse=True)) if data.remind_before else None
     milestone.reminder_rule = encode_override(before, data.remind_overdue_every, data.escalate_after)
-    milestone.updated_at = datetime.now(UTC)
+    milestone.updated_at = clock.now()
 
 
 def _track(session: Session, project: Project, milestone: Milestone) -> None:

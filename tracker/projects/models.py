@@ -1,16 +1,13 @@
 """Tables of the projects area: geography, agencies, facilities, projects and partners."""
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, DateTime, ForeignKey, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
+from tracker.core import clock
 from tracker.core.db import string_enum
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Province(SQLModel, table=True):
@@ -153,8 +150,8 @@ class Project(SQLModel, table=True):
     description: str = Field(default="", max_length=4000)
     is_sample: bool = False
     search_text: str = Field(default="", max_length=2000)
-    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True), index=True)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True), index=True)
 
 
 class PartnerRole(StrEnum):

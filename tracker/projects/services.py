@@ -2,11 +2,12 @@
 import re
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlmodel import Session, select
 
 from tracker.accounts.models import User
+from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
@@ -138,7 +139,7 @@ def update_project(session: Session, *, actor: User, project: Project, data: Pro
     _assign(project, data)
     project.county_id, project.province_id = county.id, county.province_id
     project.search_text = _search_text(session, project, facility)
-    project.updated_at = datetime.now(UTC)
+    project.updated_at = clock.now()
     session.add(project)
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=project, before=before,
@@ -153,7 +154,7 @@ def record_observed_progress(session: Session, *, actor: User, project: Project,
         return
     before = snapshot(project)
     project.physical_progress, project.progress_visit_id = progress, visit_id
-    project.updated_at = datetime.now(UTC)
+    project.updated_at = clock.now()
     session.add(project)
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=project, before=before,

@@ -6,13 +6,13 @@ per worker). Each job opens its own sessions; a second scheduler or an overlappi
 import contextlib
 import logging
 import signal
-from datetime import datetime
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from tracker.core.jalali import TEHRAN, JalaliDateError, parse_jalali_date, today
+from tracker.core import clock
+from tracker.core.jalali import JalaliDateError, parse_jalali_date
 from tracker.reminders.mail import MailSettings
 from tracker.reminders.scan import run_scan
 
@@ -23,7 +23,7 @@ log = logging.getLogger("tracker.reminders")
 
 def _scan(day=None):
     app = current_app._get_current_object()
-    return run_scan(app.extensions["session_factory"], today=day or today(),
+    return run_scan(app.extensions["session_factory"], today=day or clock.today(),
                     mail=MailSettings.from_config(app.config),
                     lease_seconds=app.config["REMINDER_LEASE_SECONDS"])
 
@@ -55,11 +55,11 @@ def scheduler():
             except Exception:  # noqa: BLE001 - logged; the next tick tries again
                 log.exception("scan failed")
 
-    blocking = BlockingScheduler(timezone=TEHRAN)
+    blocking = BlockingScheduler(timezone=clock.TEHRAN)
     minutes = app.config["REMINDER_INTERVAL_MINUTES"]
     # A fixed id, one instance at a time, missed ticks coalesced into one run; the first scan at start-up.
     blocking.add_job(job, "interval", minutes=minutes, id=SCAN_JOB_ID, name="reminder scan", replace_existing=True,
-                     coalesce=True, max_instances=1, next_run_time=datetime.now(TEHRAN))
+                     coalesce=True, max_instances=1, next_run_time=clock.now())
     signal.signal(signal.SIGTERM, lambda *_: blocking.shutdown(wait=False))
     click.echo(f"scheduler: scanning every {minutes} minutes; Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 from flask import render_template
 from flask_babel import force_locale
 
-from tracker.core.jalali import now_utc
+from tracker.core import clock
 from tracker.reminders.models import Deadline, Delivery
 
 EMAIL = "email"
@@ -83,7 +83,7 @@ def compose(address: str, email: Email, message_id: str, mail: MailSettings) -> 
     message["From"] = formataddr(("پیشرفت", mail.mail_from))
     message["To"] = address
     message["Subject"] = email.subject
-    message["Date"] = format_datetime(now_utc())
+    message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = message_id
     message["Content-Language"] = "fa"
     message["Auto-Submitted"] = "auto-generated"

@@ -4,17 +4,14 @@ Every kind of dated item (a milestone, a decision, a partner's commitment) keeps
 written by its own service through `services.track_deadline`. A scan reads only the rows whose
 `next_fire_on` has come, through its index, so its cost follows the items due, not all items.
 """
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from tracker.core import clock
 from tracker.core.db import string_enum
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class DeadlineKind(StrEnum):
@@ -58,7 +55,7 @@ class Deadline(SQLModel, table=True):
     # The day the scan next looks at this deadline; empty once it is closed or nothing is left to send.
     next_fire_on: date | None = Field(default=None, index=True)
     is_sample: bool = False
-    updated_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
 
 
 class Reminder(SQLModel, table=True):
@@ -77,7 +74,7 @@ class Reminder(SQLModel, table=True):
     # The day the scan planned it (after downtime, later than its step's day): "due in N days" counts from it.
     planned_on: date
     escalated: bool = False
-    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
 
 
 class Notice(SQLModel, table=True):
@@ -92,7 +89,7 @@ class Notice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id")
     reminder_id: int = Field(foreign_key="reminders.id")
-    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
     read_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
@@ -127,14 +124,14 @@ class Delivery(SQLModel, table=True):
     state: DeliveryState = Field(default=DeliveryState.pending, sa_type=string_enum(DeliveryState))
     attempts: int = 0
     last_error: str = Field(default="", max_length=1000)
-    next_attempt_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    next_attempt_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
     lease_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     # Who holds the claim: a token per claiming batch; only its holder sends and marks the message.
     claimed_by: str = Field(default="", max_length=40)
     # "smtp", or "outbox" for the local outbox of demo mode without an SMTP server.
     transport: str = Field(default="", max_length=16)
     sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
 
 
 class ReminderSettings(SQLModel, table=True):
@@ -148,7 +145,7 @@ class ReminderSettings(SQLModel, table=True):
     escalate_after: int = 7
     # date.weekday() numbers, comma separated: "4" is Friday.
     days_off: str = Field(default="4", max_length=20)
-    updated_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
 
 
 class Holiday(SQLModel, table=True):

@@ -5,13 +5,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.errors import InvalidInput
 from tracker.core.forms import show_errors
 from tracker.core.htmx import redirect_to, render
 from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
-from tracker.core.jalali import MONTH_NAMES, now_utc, today
+from tracker.core.jalali import MONTH_NAMES
 from tracker.reminders import ical, queries, services
 from tracker.reminders.forms import DELIVERY_STATE_LABELS, KIND_LABELS, WEEKDAY_LABELS, HolidayForm, SettingsForm
 from tracker.reminders.mail import MailSettings
@@ -89,7 +90,7 @@ def open_notice(notice_id: int):
 @bp.get("/reminders/")
 def dashboard():
     """Deadlines due this week, overdue, and by county, in the user's scope."""
-    return render("reminders/dashboard.html", board=queries.dashboard(get_session(), current_user, today()))
+    return render("reminders/dashboard.html", board=queries.dashboard(get_session(), current_user, clock.today()))
 
 
 def _settings_page(form: SettingsForm, holiday_form: HolidayForm, status: int = 200):
@@ -189,7 +190,7 @@ def feed(token: str):
     mail = MailSettings.from_config(current_app.config)
     body = ical.feed(
         queries.calendar_deadlines(session, user), name=_("Pishraft deadlines"), link=mail.link,
-        domain=urlsplit(mail.base_url).hostname or "pishraft.local", stamp=now_utc(),
+        domain=urlsplit(mail.base_url).hostname or "pishraft.local", stamp=clock.now(),
         summary=lambda d: f"{KIND_LABELS[d.kind]}: {d.title}", kind_label=lambda kind: str(KIND_LABELS[kind]),
     )
     response = Response(body, mimetype="text/calendar")

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from tracker.accounts.models import Role, User
-from tracker.core.jalali import now_utc
+from tracker.core import clock
 from tracker.reminders import forms
 from tracker.reminders.calendar import Schedule, Step
 from tracker.reminders.mail import EMAIL, MailSettings, Transport, email_transport, render_email
@@ -102,7 +102,7 @@ def plan_batch(session: Session, today: date, mail: MailSettings, result: ScanRe
     (after downtime: one reminder, not one per missed day), and its next day is set. A reminder's row is inserted
     first; when its key exists already, nothing else is done for it.
     """
-    now = now or now_utc()
+    now = now or clock.now()
     deadlines = list(session.exec(
         select(Deadline).where(col(Deadline.next_fire_on) <= today)
         .order_by(Deadline.next_fire_on, Deadline.id).limit(limit).with_for_update(skip_locked=True)
@@ -214,7 +214,7 @@ def _finish(session_factory, delivery: Delivery, now: datetime, transport: Trans
         session.commit()
 
 
-def send_waiting(session_factory, mail: MailSettings, result: ScanResult, clock: Callable[[], datetime] = now_utc,
+def send_waiting(session_factory, mail: MailSettings, result: ScanResult, clock: Callable[[], datetime] = clock.now,
                  lease_seconds: int = 300, limit: int = SEND_BATCH) -> None:
     """Send the queued emails: claim a batch, send each with its Message-ID, mark it sent or record the failure.
 
@@ -252,7 +252,7 @@ def send_waiting(session_factory, mail: MailSettings, result: ScanResult, clock:
         transport.close()
 
 
-def run_scan(session_factory, *, today: date, mail: MailSettings, clock: Callable[[], datetime] = now_utc,
+def run_scan(session_factory, *, today: date, mail: MailSettings, clock: Callable[[], datetime] = clock.now,
              lease_seconds: int = 300) -> ScanResult:
     """Plan every reminder due by `today` (batch by batch, each committed), then send what is queued."""
     result = ScanResult()

@@ -2,17 +2,17 @@
 and each user's email opt-out and calendar token."""
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from tracker.accounts.models import User
+from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import days_in_month
-from tracker.core.jalali import today as tehran_today
 from tracker.reminders.calendar import Rule, Schedule, WorkingWeek
 from tracker.reminders.models import Deadline, DeadlineKind, DeadlineState, Holiday, Notice, ReminderSettings
 
@@ -108,9 +108,9 @@ def track_deadline(session: Session, data: DeadlineData, today: date | None = No
                  "responsible_user_id", "responsible_agency_id", "rule", "is_sample"):
         setattr(deadline, name, getattr(data, name))
     deadline.title = data.title[:500]
-    deadline.updated_at = datetime.now(UTC)
+    deadline.updated_at = clock.now()
     # Recomputed on every change: a step already sent is refused by the reminders' unique key, so this is safe.
-    deadline.next_fire_on = _next_fire(session, deadline, today or tehran_today())
+    deadline.next_fire_on = _next_fire(session, deadline, today or clock.today())
     session.add(deadline)
     session.flush()
     return deadline
@@ -172,12 +172,12 @@ def update_settings(session: Session, *, actor: User, data: SettingsData, today:
     row.before_days = ",".join(map(str, rule.before))
     row.overdue_every, row.escalate_after = rule.overdue_every, rule.escalate_after
     row.days_off = ",".join(map(str, sorted(set(data.days_off))))
-    row.updated_at = datetime.now(UTC)
+    row.updated_at = clock.now()
     session.add(row)
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=row, before=before,
                   summary="reminder settings")
-    reschedule_open(session, today or tehran_today())
+    reschedule_open(session, today or clock.today())
 
 
 def add_holiday(session: Session, *, actor: User, year: int, month: int, day: int, name: str,
@@ -201,7 +201,7 @@ def add_holiday(session: Session, *, actor: User, year: int, month: int, day: in
     session.add(holiday)
     session.flush()
     record_change(session, actor_id=actor.id, action="create", record=holiday, before=None, summary=holiday.name)
-    reschedule_open(session, today or tehran_today())
+    reschedule_open(session, today or clock.today())
     return holiday
 
 
@@ -215,7 +215,7 @@ def remove_holiday(session: Session, *, actor: User, holiday_id: int, today: dat
     session.delete(holiday)
     session.flush()
     record_change(session, actor_id=actor.id, action="delete", record=holiday, before=before, summary=holiday.name)
-    reschedule_open(session, today or tehran_today())
+    reschedule_open(session, today or clock.today())
 
 
 def mark_read(session: Session, *, user: User, notice_id: int | None = None) -> int:
@@ -223,7 +223,7 @@ def mark_read(session: Session, *, user: User, notice_id: int | None = None) -> 
     query = update(Notice).where(Notice.user_id == user.id, col(Notice.read_at).is_(None))
     if notice_id is not None:
         query = query.where(Notice.id == notice_id)
-    result = session.exec(query.values(read_at=datetime.now(UTC)))
+    result = session.exec(query.values(read_at=clock.now()))
     return result.rowcount
 
 

@@ -4,17 +4,14 @@ Visits, meetings, agenda items, photos and decisions carry ids made by the clien
 tablet can create them offline and send them again without making duplicates.
 """
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, DateTime, Index
 from sqlmodel import Field, SQLModel
 
+from tracker.core import clock
 from tracker.core.db import string_enum
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Visit(SQLModel, table=True):
@@ -37,8 +34,8 @@ class Visit(SQLModel, table=True):
     location_accuracy_m: float | None = None
     author_id: int = Field(foreign_key="users.id")
     is_sample: bool = False
-    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
 
 
 class Meeting(SQLModel, table=True):
@@ -55,8 +52,8 @@ class Meeting(SQLModel, table=True):
     notes: str = Field(default="", max_length=4000)
     author_id: int = Field(foreign_key="users.id")
     is_sample: bool = False
-    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
 
 
 class Attendee(SQLModel, table=True):
@@ -108,7 +105,7 @@ class Photo(SQLModel, table=True):
     caption: str = Field(default="", max_length=300)
     position: int = 0
     uploaded_by: int = Field(foreign_key="users.id")
-    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
 
 
 class DecisionState(StrEnum):
@@ -147,5 +144,5 @@ class Decision(SQLModel, table=True):
     state_changed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     state_changed_by: int | None = Field(default=None, foreign_key="users.id")
     created_by: int = Field(foreign_key="users.id")
-    created_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=_utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))

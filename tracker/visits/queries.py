@@ -8,9 +8,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tracker.accounts.models import User
+from tracker.core import clock
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
-from tracker.core.jalali import today
 from tracker.core.paging import Page, clamp_page
 from tracker.projects import queries as projects
 from tracker.projects.models import Agency, County, Project, Province
@@ -147,7 +147,7 @@ def _decision_query():
 
 
 def _decision_rows(session: Session, query) -> list[DecisionRow]:
-    day = today()
+    day = clock.today()
     return [
         DecisionRow(decision, full_name or username or agency or "", project_name or "", slug or "", visited, held,
                     body or "", day)
@@ -213,7 +213,7 @@ def search_decisions(session: Session, user: User, filters: DecisionFilters, pag
     if filters.project_id:
         clauses.append(Decision.project_id == filters.project_id)
     if filters.overdue:
-        clauses += [Decision.state == DecisionState.open, Decision.due_date < today()]
+        clauses += [Decision.state == DecisionState.open, Decision.due_date < clock.today()]
     elif filters.state:
         clauses.append(Decision.state == filters.state)
     total = session.exec(select(func.count()).select_from(Decision).where(*clauses)).one()

@@ -4,10 +4,10 @@ import uuid
 from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.htmx import is_htmx, redirect_to, render
-from tracker.core.jalali import today
 from tracker.projects import queries as projects
 from tracker.projects.models import Project
 from tracker.visits import photos, queries, services
@@ -194,7 +194,7 @@ def new_visit(ref: str):
     if _is_post():
         form = VisitForm()
     else:
-        form = VisitForm(formdata=None, data={"visit_id": str(uuid.uuid4()), "visited_on": today(),
+        form = VisitForm(formdata=None, data={"visit_id": str(uuid.uuid4()), "visited_on": clock.today(),
                                               "decisions": _new_row()})
 
     def save():
@@ -387,7 +387,7 @@ def new_meeting():
     services.require_writer(current_user, current_user.province_id, current_user.county_id)
     # An administrator picks the province first (the select reloads the form with ?province_id=).
     form = MeetingForm() if _is_post() else MeetingForm(formdata=None, data={
-        "meeting_id": str(uuid.uuid4()), "held_on": today(), "county_id": current_user.county_id,
+        "meeting_id": str(uuid.uuid4()), "held_on": clock.today(), "county_id": current_user.county_id,
         "province_id": _int_arg("province_id") or current_user.province_id, "agenda": _new_row(),
         "decisions": _new_row()})
 

@@ -12,11 +12,12 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from tracker.accounts.models import Role, User
+from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import current_language
 from tracker.core.i18n import lazy_gettext as _l
-from tracker.core.jalali import format_jalali, now_utc, number_in_locale, today
+from tracker.core.jalali import format_jalali, number_in_locale
 from tracker.projects import services as project_services
 from tracker.projects.models import Agency, County, Project
 from tracker.reminders.models import DeadlineKind, DeadlineState
@@ -155,7 +156,7 @@ def may_edit(actor: User, record: Visit | Meeting, province_id: int, county_id: 
         return False
     if actor.role in {Role.admin, Role.director}:
         return True
-    return record.author_id == actor.id and (now or now_utc()) - _utc(record.created_at) < EDIT_WINDOW
+    return record.author_id == actor.id and (now or clock.now()) - _utc(record.created_at) < EDIT_WINDOW
 
 
 def _require_edit(actor: User, record: Visit | Meeting, province_id: int, county_id: int | None,
@@ -175,9 +176,9 @@ def _clean(text: str) -> str:
 def _check_day(errors: dict, key: str, day: date | None, now: datetime | None) -> None:
     if day is None:
         errors[key] = _l("Enter the date.")
-    elif day > today(now):
+    elif day > clock.today(now):
         errors[key] = _l("The date cannot be in the future; today is %(today)s.",
-                         today=_JalaliArg(today(now)))
+                         today=_JalaliArg(clock.today(now)))
 
 
 class _JalaliArg:
@@ -300,7 +301,7 @@ def _sync_decisions(session: Session, actor: User, wanted: Iterable[tuple[Decisi
         if any(getattr(decision, key) != value for key, value in values.items()):
             for key, value in values.items():
                 setattr(decision, key, value)
-            decision.updated_at = datetime.now(UTC)
+            decision.updated_at = clock.now()
             session.add(decision)
             session.flush()
             record_change(session, actor_id=actor.id, action="update", record=decision, before=before,
@@ -473,7 +474,7 @@ def update_visit(session: Session, *, actor: User, visit: Visit, data: VisitData
     for key in ("visited_on", "observed_progress", "latitude", "longitude", "location_accuracy_m"):
         setattr(visit, key, getattr(data, key))
     visit.notes, visit.problems = _clean(data.notes), _clean(data.problems)
-    visit.updated_at = now or now_utc()
+    visit.updated_at = now or clock.now()
     session.add(visit)
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=visit, before=before,
@@ -655,7 +656,7 @@ def update_meeting(session: Session, *, actor: User, meeting: Meeting, data: Mee
     before = snapshot(meeting)
     meeting.province_id, meeting.county_id, meeting.held_on = province_id, county_id, data.held_on
     meeting.body, meeting.notes = _clean(data.body), _clean(data.notes)
-    meeting.updated_at = now or now_utc()
+    meeting.updated_at = now or clock.now()
     session.add(meeting)
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=meeting, before=before,
@@ -694,7 +695,7 @@ def set_decision_state(session: Session, *, actor: User, decision: Decision, sta
     if len(note) > 1000:
         raise InvalidInput({"note": _l("At most %(max)s characters.", max=number_in_locale(1000))})
     before = snapshot(decision)
-    moment = now or now_utc()
+    moment = now or clock.now()
     decision.state = state
     decision.state_note = "" if state == DecisionState.open else note
     decision.state_changed_at, decision.state_changed_by, decision.updated_at = moment, actor.id, moment
