@@ -106,7 +106,8 @@ def seed(app, photos: list[bytes]) -> Seeded:
     """The issuer, the constituency's counties and agencies, the measured project and 30 more in the constituency."""
     from tracker.accounts import services as accounts
     from tracker.accounts.models import Role
-    from tracker.projects import queries as projects_queries
+    from tracker.places import queries as places
+    from tracker.places import services as place_services
     from tracker.projects import services as projects
     from tracker.projects.models import AgencyKind
     from tracker.visits.services import PhotoStorage
@@ -116,10 +117,10 @@ def seed(app, photos: list[bytes]) -> Seeded:
         admin = accounts.create_user(session, username="bench-admin", password=PASSWORD, role=Role.admin)
         director = accounts.create_user(session, username="bench-director", password=PASSWORD, role=Role.director,
                                         province="Fars", full_name="سعید بیاری")
-        fars = projects_queries.find_province(session, "Fars")
-        constituency = projects.ensure_constituency(session, province_id=fars.id,
+        fars = places.find_province(session, "Fars")
+        constituency = place_services.ensure_constituency(session, province_id=fars.id,
                                                     name="حوزه انتخابیه کازرون و کوه‌چنار")
-        counties = [projects.ensure_county(session, province_id=fars.id, name_fa=fa, name_en=en,
+        counties = [place_services.ensure_county(session, province_id=fars.id, name_fa=fa, name_en=en,
                                            constituency_id=constituency.id) for fa, en in COUNTIES]
         agencies = [projects.create_agency(session, actor=admin, data=projects.AgencyData(
             name=name, kind=AgencyKind.other, province_id=fars.id)) for name in AGENCIES]
@@ -189,7 +190,7 @@ def run(args) -> None:
     from tracker.accounts.models import User
     from tracker.briefs import services
     from tracker.briefs.models import Brief
-    from tracker.projects.models import Constituency
+    from tracker.places.models import Constituency
 
     started = time.monotonic()
     photos = [camera_jpeg() for _ in range(PROJECT_PHOTOS)]

@@ -10,18 +10,17 @@ from werkzeug.security import generate_password_hash
 
 from tracker.accounts.models import Role, User
 from tracker.core.persian import normalize_search, to_persian_digits
+from tracker.places.models import County, Province
 from tracker.projects.models import (
     Agency,
     AgencyKind,
     CommitmentState,
-    County,
     Facility,
     FacilityKind,
     Partner,
     PartnerRole,
     Project,
     ProjectStatus,
-    Province,
     Strategy,
 )
 

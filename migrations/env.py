@@ -4,8 +4,9 @@ import os
 from alembic import context
 from sqlalchemy import pool
 
+from tracker.app import metadata
 from tracker.core.config import database_url
-from tracker.core.db import make_engine, metadata
+from tracker.core.db import make_engine
 
 config = context.config
 target_metadata = metadata()

@@ -13,7 +13,8 @@ from tracker.budgets import queries as budget_queries
 from tracker.budgets import services as budgets
 from tracker.budgets.models import BudgetLine, Figure, FundingSource
 from tracker.core import clock
-from tracker.projects import queries
+from tracker.places import queries as places
+from tracker.places import services as place_services
 from tracker.projects import services as projects
 from tracker.projects.models import AgencyKind, FacilityKind, PartnerRole, ProjectStatus
 from tracker.visits import services as visits
@@ -41,10 +42,10 @@ class Factories:
         return self._admin
 
     def province(self, name: str = "Fars"):
-        return queries.find_province(self.session, name)
+        return places.find_province(self.session, name)
 
     def county(self, name_fa: str = "کازرون", province: str = "Fars", name_en: str = ""):
-        return projects.ensure_county(self.session, province_id=self.province(province).id,
+        return place_services.ensure_county(self.session, province_id=self.province(province).id,
                                       name_fa=name_fa, name_en=name_en)
 
     def user(self, role: Role = Role.director, province: str | None = "Fars", county: str | None = None,

@@ -5,8 +5,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+from tracker.app import metadata
 from tracker.core.cli import alembic_config
-from tracker.core.db import make_engine, metadata
+from tracker.core.db import make_engine
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])

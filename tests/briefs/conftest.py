@@ -9,6 +9,7 @@ import pytest
 
 from tracker.accounts.models import Role
 from tracker.briefs.services import BriefSettings
+from tracker.places import services as place_services
 from tracker.projects.models import PartnerRole, ProjectStatus
 
 # 1405/09/02 at 11:30 in Tehran.
@@ -86,10 +87,9 @@ def render_page_png(path: Path, artifacts: Path, name: str, page: int = 1) -> Pa
 @pytest.fixture
 def kazerun(make):
     """The Kazerun and Kuhchenar constituency, its two counties, and Shiraz outside it."""
-    from tracker.projects import services as projects
 
     fars = make.province("Fars")
-    constituency = projects.ensure_constituency(make.session, province_id=fars.id,
+    constituency = place_services.ensure_constituency(make.session, province_id=fars.id,
                                                 name="حوزه انتخابیه کازرون و کوه‌چنار")
     for name_fa, name_en in (("کازرون", "Kazerun"), ("کوه‌چنار", "Kuhchenar")):
         county = make.county(name_fa, name_en=name_en)

@@ -9,7 +9,8 @@ from tracker.accounts import services as accounts
 from tracker.accounts.models import User
 from tracker.core.audit import AuditEvent
 from tracker.demo.services import load_demo
-from tracker.projects.models import Agency, County, Facility, Partner, PartnerRole, Project
+from tracker.places.models import County
+from tracker.projects.models import Agency, Facility, Partner, PartnerRole, Project
 
 KAZERUN_POOL = "بهسازی استخر کارگران کازرون"
 # The four parties to the agreement, as the scenario names them.

@@ -21,7 +21,7 @@ from tracker import PROJECT_ROOT
 from tracker.accounts.models import Role, User
 from tracker.core.cli import alembic_config
 from tracker.core.db import make_engine
-from tracker.projects import queries
+from tracker.places import queries as places
 from tracker.reminders.mail import MailSettings
 from tracker.reminders.models import DeadlineKind, DeadlineState, Delivery, DeliveryState
 from tracker.reminders.services import DeadlineData, track_deadline
@@ -47,7 +47,7 @@ def items_due(committed_url):
     engine = make_engine(committed_url)
     factory = sessionmaker(engine, class_=Session, expire_on_commit=False)
     with factory() as session:
-        fars = queries.find_province(session, "Fars")
+        fars = places.find_province(session, "Fars")
         users = [User(username=f"p{n}", password_hash="x", role=Role.staff, province_id=fars.id,
                       email=f"p{n}@example.org") for n in range(ITEMS)]
         session.add_all(users)

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.accounts import queries, services
+from tracker.accounts import permissions, queries, services
 from tracker.accounts.forms import (
     ROLE_LABELS,
     ForgotPasswordForm,
@@ -19,7 +19,6 @@ from tracker.core.htmx import form_view, render
 from tracker.core.i18n import gettext as _
 from tracker.core.security import limiter
 from tracker.demo import data as demo_data
-from tracker.projects import queries as places
 from tracker.reminders.mail import MailSettings
 
 bp = Blueprint("accounts", __name__)
@@ -132,7 +131,7 @@ def create_user():
     session_ = get_session()
     queries.list_users(session_, current_user)  # refuses anyone but an administrator
     form = UserForm()
-    form.province.choices = [(p.name_en, p.name_fa) for p in places.provinces(session_, current_user)]
+    form.province.choices = [(p.name_en, p.name_fa) for p in permissions.visible_provinces(session_, current_user)]
 
     def save(form):
         services.create_user(

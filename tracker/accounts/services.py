@@ -14,7 +14,7 @@ from tracker.accounts.models import Role, User
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import InvalidInput
 from tracker.core.i18n import lazy_gettext as _l
-from tracker.projects import queries as places
+from tracker.places import queries as places
 from tracker.reminders.mail import Email, MailSettings, SmtpTransport, compose
 
 MIN_PASSWORD_LENGTH = 8

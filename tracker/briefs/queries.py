@@ -14,8 +14,9 @@ from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
 from tracker.milestones import queries as milestones
 from tracker.milestones.models import MilestoneState
+from tracker.places.models import Constituency, County, Province
 from tracker.projects import queries as projects
-from tracker.projects.models import Agency, CommitmentState, Constituency, County, Project, Province
+from tracker.projects.models import Agency, CommitmentState, Project
 from tracker.visits import queries as visits
 from tracker.visits.models import Decision, DecisionState, Photo, Visit
 

@@ -21,7 +21,8 @@ from tracker.core.audit import record_change
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import jalali_year, number_in_locale
-from tracker.projects.models import Constituency, Project, Province
+from tracker.places.models import Constituency, Province
+from tracker.projects.models import Project
 from tracker.visits.models import Photo
 from tracker.visits.photos import photo_path
 

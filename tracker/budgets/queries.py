@@ -9,8 +9,9 @@ from tracker.budgets.models import BudgetEntry, BudgetLine, Figure, FundingSourc
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
 from tracker.core.paging import clamp_page, page_count
+from tracker.places.models import County
 from tracker.projects import queries as projects
-from tracker.projects.models import County, Project, ProjectStatus
+from tracker.projects.models import Project, ProjectStatus
 
 
 def sources(session: Session, include_inactive: bool = False) -> list[FundingSource]:

@@ -5,6 +5,7 @@ from dataclasses import replace
 from flask import Blueprint, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from tracker.accounts import permissions
 from tracker.budgets import exports, queries, services
 from tracker.budgets.forms import FIGURE_LABELS, UNIT_LABELS, CellForm, SourceForm
 from tracker.budgets.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Figure
@@ -62,7 +63,7 @@ def grid():
     return render(
         "budgets/index.html", "budgets/_grid.html", filters=filters,
         page=queries.grid(session, current_user, filters),
-        sources=queries.sources(session), counties=projects.counties(session, current_user),
+        sources=queries.sources(session), counties=permissions.visible_counties(session, current_user),
         years=range(LAST_FISCAL_YEAR, FIRST_FISCAL_YEAR - 1, -1),
         may_edit=current_user.may_edit_budgets(),
     )

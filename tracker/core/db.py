@@ -68,22 +68,6 @@ def get_session() -> Session:
     return g.db_session
 
 
-def metadata():
-    """The metadata of every table, with each area's models imported."""
-    from sqlmodel import SQLModel
-
-    import tracker.accounts.models  # noqa: F401
-    import tracker.briefs.models  # noqa: F401
-    import tracker.budgets.models  # noqa: F401
-    import tracker.core.audit  # noqa: F401
-    import tracker.milestones.models  # noqa: F401
-    import tracker.projects.models  # noqa: F401
-    import tracker.reminders.models  # noqa: F401
-    import tracker.visits.models  # noqa: F401
-
-    return SQLModel.metadata
-
-
 def string_enum(enum_class) -> SAEnum:
     """A column type that stores an enum's values as plain strings (no PostgreSQL ENUM type to migrate)."""
     return SAEnum(enum_class, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])

@@ -11,6 +11,8 @@ from tracker.core.jalali import parse_jalali_date
 from tracker.demo import data
 from tracker.demo.milestones import load_milestones
 from tracker.demo.visits import load_visits
+from tracker.places import queries as places
+from tracker.places import services as place_services
 from tracker.projects import queries
 from tracker.projects import services as projects
 from tracker.projects.models import AgencyKind, FacilityKind, PartnerRole, ProjectStatus, Strategy
@@ -26,19 +28,19 @@ def _users(session: Session) -> User:
 
 def _places(session: Session) -> None:
     for province_name, name_fa, name_en, constituency_name in data.COUNTIES:
-        province = queries.find_province(session, province_name)
+        province = places.find_province(session, province_name)
         constituency_id = None
         if constituency_name:
-            constituency_id = projects.ensure_constituency(
+            constituency_id = place_services.ensure_constituency(
                 session, province_id=province.id, name=constituency_name).id
-        projects.ensure_county(session, province_id=province.id, name_fa=name_fa, name_en=name_en,
+        place_services.ensure_county(session, province_id=province.id, name_fa=name_fa, name_en=name_en,
                                constituency_id=constituency_id)
 
 
 def _agencies(session: Session, admin: User) -> None:
     for name, kind, province_name, is_sample in data.AGENCIES:
         if queries.agency_by_name(session, name) is None:
-            province = queries.find_province(session, province_name) if province_name else None
+            province = places.find_province(session, province_name) if province_name else None
             agency = projects.create_agency(session, actor=admin, data=projects.AgencyData(
                 name=name, kind=AgencyKind(kind), province_id=province.id if province else None))
             agency.is_sample = is_sample
@@ -47,7 +49,7 @@ def _agencies(session: Session, admin: User) -> None:
 def _facilities(session: Session, admin: User) -> dict[str, int]:
     ids = {}
     for name, kind, county_name, is_sample in data.FACILITIES:
-        county = next(c for c in queries.counties(session, admin) if c.name_fa == county_name)
+        county = next(c for c in places.counties(session) if c.name_fa == county_name)
         facility = queries.facility_by_name(session, county.id, name)
         if facility is None:
             facility = projects.create_facility(session, actor=admin, data=projects.FacilityData(

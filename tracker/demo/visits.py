@@ -12,6 +12,7 @@ from sqlmodel import Session
 from tracker.accounts import queries as accounts
 from tracker.core.jalali import parse_jalali_date
 from tracker.demo.data import KAZERUN_POOL
+from tracker.places import queries as places
 from tracker.projects import queries as projects
 from tracker.visits import services as visits
 
@@ -69,7 +70,7 @@ def _visit(session: Session) -> None:
 def _meeting(session: Session) -> None:
     spec = KAZERUN_MEETING
     author = accounts.find_by_username(session, spec["author"])
-    county = projects.find_county(session, author.province_id, spec["county"])
+    county = places.find_county(session, author.province_id, spec["county"])
     visits.create_meeting(session, actor=author, data=visits.MeetingData(
         id=uuid.UUID(spec["id"]), held_on=parse_jalali_date(spec["date"]), body=spec["body"], county_id=county.id,
         agenda=tuple(visits.AgendaData(title) for title in spec["agenda"]),

@@ -10,54 +10,8 @@ from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
 from tracker.core.paging import Page, clamp_page
 from tracker.core.persian import normalize_search, search_terms
-from tracker.projects.models import (
-    Agency,
-    Constituency,
-    County,
-    Facility,
-    Partner,
-    Project,
-    ProjectStatus,
-    Province,
-)
-
-
-def find_province(session: Session, name: str) -> Province | None:
-    """The province with this Persian or English name (or code), typed any usual way."""
-    wanted = normalize_search(name)
-    for province in session.exec(select(Province)).all():
-        if wanted in {normalize_search(province.name_fa), normalize_search(province.name_en), province.code}:
-            return province
-    return None
-
-
-def find_county(session: Session, province_id: int, name: str) -> County | None:
-    """The county of a province with this Persian or English name."""
-    wanted = normalize_search(name)
-    for county in session.exec(select(County).where(County.province_id == province_id)).all():
-        if wanted in {normalize_search(county.name_fa), normalize_search(county.name_en)}:
-            return county
-    return None
-
-
-def provinces(session: Session, user: User) -> list[Province]:
-    """The provinces the user may see, in Persian order."""
-    query = select(Province).order_by(col(Province.name_fa).collate(PERSIAN))
-    if not user.is_admin:
-        query = query.where(Province.id == user.province_id)
-    return list(session.exec(query).all())
-
-
-def counties(session: Session, user: User, province_id: int | None = None) -> list[County]:
-    """The counties the user may see, optionally of one province."""
-    query = select(County).order_by(col(County.name_fa).collate(PERSIAN))
-    if not user.is_admin:
-        query = query.where(County.province_id == user.province_id)
-        if user.county_id:
-            query = query.where(County.id == user.county_id)
-    if province_id:
-        query = query.where(County.province_id == province_id)
-    return list(session.exec(query).all())
+from tracker.places.models import Constituency, County, Province
+from tracker.projects.models import Agency, Facility, Partner, Project, ProjectStatus
 
 
 def _agency_scope(user: User) -> ColumnElement[bool]:
@@ -129,9 +83,6 @@ def facility_by_name(session: Session, county_id: int, name: str) -> Facility | 
     return next((f for f in same_county if normalize_search(f.name) == wanted), None)
 
 
-def get_county(session: Session, county_id: int) -> County | None:
-    """A county by id."""
-    return session.get(County, county_id)
 
 
 def project_scope(user: User) -> list[ColumnElement[bool]]:

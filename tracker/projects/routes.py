@@ -4,6 +4,7 @@ from datetime import date, datetime
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.accounts import permissions
 from tracker.budgets import queries as budget_queries
 from tracker.budgets.chart import budget_chart_svg
 from tracker.core.db import get_session
@@ -88,8 +89,8 @@ def index():
     return render(
         "projects/index.html", "projects/_results.html", filters=filters, page=page,
         # Only an administrator chooses among provinces; everyone else has one.
-        provinces=queries.provinces(session, current_user) if current_user.is_admin else [],
-        counties=queries.counties(session, current_user, filters.province_id),
+        provinces=permissions.visible_provinces(session, current_user) if current_user.is_admin else [],
+        counties=permissions.visible_counties(session, current_user, filters.province_id),
         agencies=queries.agencies(session, current_user),
     )
 
@@ -97,7 +98,7 @@ def index():
 @bp.get("/counties")
 def county_options():
     """The county choices of a province, for the dependent filter."""
-    counties = queries.counties(get_session(), current_user, _int_arg("province"))
+    counties = permissions.visible_counties(get_session(), current_user, _int_arg("province"))
     return render_template("projects/_county_options.html", counties=counties, selected=None)
 
 
@@ -217,7 +218,7 @@ facilities_bp.before_request(require_login)
 
 def _facility_form(obj=None) -> FacilityForm:
     form = FacilityForm(obj=obj)
-    form.county_id.choices = [(c.id, c.name_fa) for c in queries.counties(get_session(), current_user)]
+    form.county_id.choices = [(c.id, c.name_fa) for c in permissions.visible_counties(get_session(), current_user)]
     return form
 
 
@@ -258,7 +259,7 @@ agencies_bp.before_request(require_login)
 
 def _agency_form(obj=None) -> AgencyForm:
     form = AgencyForm(obj=obj)
-    form.province_id.choices = [(p.id, p.name_fa) for p in queries.provinces(get_session(), current_user)]
+    form.province_id.choices = [(p.id, p.name_fa) for p in permissions.visible_provinces(get_session(), current_user)]
     return form
 
 

@@ -12,20 +12,19 @@ from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.persian import normalize_search
+from tracker.places import queries as places
+from tracker.places.models import County, Province
 from tracker.projects import queries
 from tracker.projects.models import (
     Agency,
     AgencyKind,
     CommitmentState,
-    Constituency,
-    County,
     Facility,
     FacilityKind,
     Partner,
     PartnerRole,
     Project,
     ProjectStatus,
-    Province,
     Strategy,
 )
 from tracker.reminders.models import DeadlineKind, DeadlineState
@@ -174,7 +173,7 @@ class FacilityData:
 
 
 def _check_facility(session: Session, actor: User, data: FacilityData, facility_id: int | None) -> County:
-    county = queries.get_county(session, data.county_id)
+    county = places.get_county(session, data.county_id)
     if county is None or not actor.covers(county.province_id, county.id):
         raise InvalidInput({"county_id": _l("Choose a county in your province.")})
     same = queries.facility_by_name(session, county.id, data.name)
@@ -346,22 +345,4 @@ def remove_partner(session: Session, *, actor: User, project: Project, partner: 
                   project_id=project.id, summary=agency.name)
 
 
-def ensure_constituency(session: Session, *, province_id: int, name: str, mp_name: str = "") -> Constituency:
-    """The constituency with this name, created if missing (reference data)."""
-    found = session.exec(select(Constituency).where(Constituency.name == name)).first()
-    if found is None:
-        found = Constituency(province_id=province_id, name=name, mp_name=mp_name)
-        session.add(found)
-        session.flush()
-    return found
 
-
-def ensure_county(session: Session, *, province_id: int, name_fa: str, name_en: str = "",
-                  constituency_id: int | None = None) -> County:
-    """The county of a province with this name, created if missing (reference data)."""
-    found = queries.find_county(session, province_id, name_fa)
-    if found is None:
-        found = County(province_id=province_id, name_fa=name_fa, name_en=name_en, constituency_id=constituency_id)
-        session.add(found)
-        session.flush()
-    return found

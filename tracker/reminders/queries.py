@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 from tracker.accounts.models import Role, User
 from tracker.core.db import PERSIAN
 from tracker.core.errors import Forbidden, NotFound
-from tracker.projects.models import Agency, County, Project
+from tracker.places.models import County
+from tracker.projects.models import Agency, Project
 from tracker.reminders.models import Deadline, DeadlineState, Delivery, DeliveryState, Holiday, Notice, Reminder
 
 FRIDAY = 4

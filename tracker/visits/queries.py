@@ -12,8 +12,9 @@ from tracker.core import clock
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
 from tracker.core.paging import Page, clamp_page
+from tracker.places.models import County, Province
 from tracker.projects import queries as projects
-from tracker.projects.models import Agency, County, Project, Province
+from tracker.projects.models import Agency, Project
 from tracker.visits.models import AgendaItem, Attendee, Decision, DecisionState, Meeting, Photo, Visit
 
 

@@ -4,6 +4,7 @@ import uuid
 from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.accounts import permissions
 from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
@@ -306,7 +307,7 @@ def decision_list():
     owners = queries.people(session, province_id).owner_choices() if province_id else []
     return render(
         "decisions/index.html", "decisions/_results.html", filters=filters, page=page, owners=owners,
-        provinces=projects.provinces(session, current_user) if current_user.is_admin else [],
+        provinces=permissions.visible_provinces(session, current_user) if current_user.is_admin else [],
         project_choices=queries.decision_projects(session, current_user, filters.province_id),
         may_write=current_user.may_edit_projects(),
     )
@@ -368,8 +369,9 @@ def _meeting_view(form: MeetingForm, save, meeting=None):
     people = queries.people(session, province_id) if province_id else queries.People([], [])
     agenda_projects = queries.agenda_projects(session, current_user, province_id)
     _fill_choices(form, people, agenda_projects)
-    form.province_id.choices = [(p.id, p.name_fa) for p in projects.provinces(session, current_user)]
-    form.county_id.choices = [(c.id, c.name_fa) for c in projects.counties(session, current_user, province_id)]
+    form.province_id.choices = [(p.id, p.name_fa) for p in permissions.visible_provinces(session, current_user)]
+    counties = permissions.visible_counties(session, current_user, province_id)
+    form.county_id.choices = [(c.id, c.name_fa) for c in counties]
     if _is_post():
         done_url, _photo_errors = _attempt(form, save, lambda: services.check_meeting(
             session, actor=current_user, data=form.to_data(meeting.id if meeting else None)))

@@ -1,21 +1,40 @@
-"""Wiring of the web app: extensions, blueprints, error pages, CLI and /healthz."""
+"""The app: create_app wires settings, extensions, blueprints, commands, error pages, filters and /healthz."""
+from pathlib import Path
+
 from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 
+from tracker import PROJECT_ROOT
+from tracker.accounts.cli import users_cli
+from tracker.accounts.queries import get_user
+from tracker.accounts.routes import bp as accounts_bp
+from tracker.briefs.cli import brief_cli
+from tracker.briefs.routes import bp as briefs_bp
+from tracker.budgets.routes import bp as budgets_bp
+from tracker.core import db, i18n
+from tracker.core.cli import db_cli
+from tracker.core.config import load_settings
 from tracker.core.db import get_session
 from tracker.core.errors import Forbidden, NotFound
 from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
 from tracker.core.persian import format_number
 from tracker.core.security import csrf, limiter, login_manager
+from tracker.demo.cli import demo_cli
+from tracker.milestones.routes import bp as milestones_bp
+from tracker.projects.routes import agencies_bp, facilities_bp
+from tracker.projects.routes import bp as projects_bp
+from tracker.reminders.cli import reminders_cli, scheduler
+from tracker.reminders.routes import bp as reminders_bp
+from tracker.reminders.routes import calendar_bp
 from tracker.visits.photos import MB, request_limit_bytes
+from tracker.visits.routes import bp as visits_bp
+from tracker.visits.routes import decisions_bp, meetings_bp
 
 
 def _load_user(user_id: str):
-    from tracker.accounts.queries import get_user
-
     return get_user(get_session(), int(user_id)) if user_id.isdigit() else None
 
 
@@ -43,23 +62,23 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
-def init_app(app: Flask) -> None:
+def create_app(config: dict | None = None) -> Flask:
+    """Build the web application; `config` overrides settings read from the environment."""
+    app = Flask(
+        "tracker",
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(load_settings(Path(app.instance_path)))
+    app.config.update(config or {})
+    db.init_app(app)
+    i18n.init_app(app)
+    _wire(app)
+    return app
+
+
+def _wire(app: Flask) -> None:
     """Register extensions, blueprints, error handlers and commands."""
-    from tracker.accounts.cli import users_cli
-    from tracker.accounts.routes import bp as accounts_bp
-    from tracker.briefs.cli import brief_cli
-    from tracker.briefs.routes import bp as briefs_bp
-    from tracker.budgets.routes import bp as budgets_bp
-    from tracker.core.cli import db_cli
-    from tracker.demo.cli import demo_cli
-    from tracker.milestones.routes import bp as milestones_bp
-    from tracker.projects.routes import agencies_bp, facilities_bp
-    from tracker.projects.routes import bp as projects_bp
-    from tracker.reminders.cli import reminders_cli, scheduler
-    from tracker.reminders.routes import bp as reminders_bp
-    from tracker.reminders.routes import calendar_bp
-    from tracker.visits.routes import bp as visits_bp
-    from tracker.visits.routes import decisions_bp, meetings_bp
 
     # A request may carry several photos, each checked against MAX_PHOTO_MB by the visit form.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
@@ -103,3 +122,20 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_user():
         return {"user": current_user}
+
+
+def metadata():
+    """The metadata of every table, with each area's models imported."""
+    from sqlmodel import SQLModel
+
+    import tracker.accounts.models  # noqa: F401
+    import tracker.briefs.models  # noqa: F401
+    import tracker.budgets.models  # noqa: F401
+    import tracker.core.audit  # noqa: F401
+    import tracker.milestones.models  # noqa: F401
+    import tracker.places.models  # noqa: F401
+    import tracker.projects.models  # noqa: F401
+    import tracker.reminders.models  # noqa: F401
+    import tracker.visits.models  # noqa: F401
+
+    return SQLModel.metadata

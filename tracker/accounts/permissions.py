@@ -1,0 +1,78 @@
+"""Who may see and do what: the one guard and the one scope every area, page, command and import uses.
+
+A user sees the records of their province (an administrator sees every province); a county head sees those of
+their county and the province-wide ones (a record with no county). A record outside that is, to the user, not
+there: 404. Within it, the role decides what the user may do; a refused action is 403.
+"""
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session
+
+from tracker.accounts.models import Role, User
+from tracker.core.errors import Forbidden, NotFound
+from tracker.places import queries as places
+from tracker.places.models import County, Province
+
+
+class Action(StrEnum):
+    """What a user may want to do to a record within their scope."""
+
+    read = "read"
+    edit = "edit"  # projects, facilities, agencies, partners, milestones, visits, meetings, decisions
+    edit_budget = "edit_budget"  # credit figures
+    issue_brief = "issue_brief"  # number and archive a status brief
+    administer = "administer"  # users, reference data, reminder settings, the outbox
+
+
+ROLES_ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.read: frozenset(Role),
+    Action.edit: frozenset({Role.admin, Role.director, Role.staff}),
+    Action.edit_budget: frozenset({Role.admin, Role.budget_officer}),
+    Action.issue_brief: frozenset({Role.admin, Role.director, Role.staff}),
+    Action.administer: frozenset({Role.admin}),
+}
+
+
+def sees(user: User, province_id: int | None, county_id: int | None = None) -> bool:
+    """Whether a record of this province (and county; None: province-wide) is within the user's scope."""
+    if user.is_admin:
+        return True
+    if province_id != user.province_id:
+        return False
+    return user.county_id is None or county_id is None or county_id == user.county_id
+
+
+def may(user: User, action: Action, province_id: int | None = None, county_id: int | None = None) -> bool:
+    """Whether the user may do this; with a place, also whether the record there is within their scope."""
+    if province_id is not None and not sees(user, province_id, county_id):
+        return False
+    return user.role in ROLES_ALLOWED[action]
+
+
+def require(user: User, action: Action, province_id: int | None = None, county_id: int | None = None) -> None:
+    """Refuse a record outside the user's scope (404), then an action the role may not do (403)."""
+    if province_id is not None and not sees(user, province_id, county_id):
+        raise NotFound
+    if user.role not in ROLES_ALLOWED[action]:
+        raise Forbidden
+
+
+def scope(user: User, province_column, county_column=None) -> list[ColumnElement[bool]]:
+    """The conditions that narrow a query to the records the user sees (none for an administrator)."""
+    if user.is_admin:
+        return []
+    clauses = [province_column == user.province_id]
+    if user.county_id and county_column is not None:
+        clauses.append(or_(county_column.is_(None), county_column == user.county_id))
+    return clauses
+
+
+def visible_provinces(session: Session, user: User) -> list[Province]:
+    """The provinces the user sees: their own, or every one for an administrator."""
+    return places.provinces(session, scope(user, Province.id))
+
+
+def visible_counties(session: Session, user: User, province_id: int | None = None) -> list[County]:
+    """The counties the user sees (a county head: their own), optionally of one province."""
+    return places.counties(session, scope(user, County.province_id, County.id), province_id)

@@ -1,0 +1,1 @@
+"""Places: provinces, counties and constituencies, the geography every record is scoped by."""
