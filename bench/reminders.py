@@ -34,9 +34,10 @@ from tracker.accounts.models import Role, User  # noqa: E402
 from tracker.core import clock  # noqa: E402
 from tracker.core.db import make_engine  # noqa: E402
 from tracker.core.jalali import parse_jalali_date  # noqa: E402
-from tracker.projects.models import Province  # noqa: E402
-from tracker.reminders.mail import MailSettings  # noqa: E402
-from tracker.reminders.models import Deadline, Notice, Reminder  # noqa: E402
+from tracker.core.mail import MailSettings  # noqa: E402
+from tracker.deadlines.models import Deadline  # noqa: E402
+from tracker.places.models import Province  # noqa: E402
+from tracker.reminders.models import Notice, Reminder  # noqa: E402
 from tracker.reminders.scan import run_scan  # noqa: E402
 
 TODAY = parse_jalali_date("1405/09/02")

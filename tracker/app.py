@@ -132,6 +132,7 @@ def metadata():
     import tracker.briefs.models  # noqa: F401
     import tracker.budgets.models  # noqa: F401
     import tracker.core.audit  # noqa: F401
+    import tracker.deadlines.models  # noqa: F401
     import tracker.milestones.models  # noqa: F401
     import tracker.places.models  # noqa: F401
     import tracker.projects.models  # noqa: F401

@@ -13,8 +13,8 @@ from tests.browser.conftest import tablet_page
 from tests.browser.test_tablet import Problems, log_in
 from tracker.core import clock
 from tracker.core.cli import alembic_config
+from tracker.core.mail import MailSettings
 from tracker.demo import data
-from tracker.reminders.mail import MailSettings
 from tracker.reminders.scan import run_scan
 
 pytestmark = pytest.mark.browser

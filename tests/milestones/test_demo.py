@@ -5,11 +5,11 @@ from sqlmodel import select
 from tests.projects.helpers import count
 from tests.reminders.helpers import TODAY, scan
 from tracker.core.jalali import parse_jalali_date
+from tracker.core.mail import MailSettings
 from tracker.demo.services import load_demo
 from tracker.milestones import queries
 from tracker.milestones.models import Milestone
 from tracker.projects.models import Project
-from tracker.reminders.mail import MailSettings
 from tracker.reminders.models import Delivery, Notice
 
 KAZERUN_POOL = "بهسازی استخر کارگران کازرون"

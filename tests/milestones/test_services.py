@@ -10,10 +10,10 @@ from tests.reminders.helpers import TODAY
 from tracker.accounts.models import Role
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.jalali import parse_jalali_date
+from tracker.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from tracker.milestones import queries, services
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.milestones.services import MilestoneData, Responsible, TemplateRow
-from tracker.reminders.models import Deadline, DeadlineKind, DeadlineState
 
 
 @pytest.fixture

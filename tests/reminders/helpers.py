@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 
 from tests.conftest import DEFAULT_DAY
 from tracker.core.jalali import parse_jalali_date
-from tracker.reminders.mail import MailSettings
+from tracker.core.mail import MailSettings
 from tracker.reminders.scan import run_scan
 
 GATHER_SECONDS = 30

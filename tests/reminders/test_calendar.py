@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from tracker.core.jalali import format_jalali, parse_jalali_date
-from tracker.reminders.calendar import FRIDAY, Rule, Schedule, WorkingWeek, decode_override, encode_override
+from tracker.deadlines.calendar import FRIDAY, Rule, Schedule, WorkingWeek, decode_override, encode_override
 
 WEEK = WorkingWeek()
 DEFAULT = Rule()

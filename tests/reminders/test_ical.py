@@ -1,8 +1,8 @@
 """The iCalendar feed is valid RFC 5545: CRLF lines of at most 75 octets, escaped text, all-day events."""
 from datetime import UTC, date, datetime
 
+from tracker.deadlines.models import Deadline, DeadlineKind
 from tracker.reminders.ical import escape_text, feed, fold
-from tracker.reminders.models import Deadline, DeadlineKind
 
 
 def unfold(text: str) -> list[str]:

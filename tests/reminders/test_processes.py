@@ -21,10 +21,11 @@ from tracker import PROJECT_ROOT
 from tracker.accounts.models import Role, User
 from tracker.core.cli import alembic_config
 from tracker.core.db import make_engine
+from tracker.core.mail import MailSettings
+from tracker.deadlines.models import DeadlineKind, DeadlineState
+from tracker.deadlines.services import DeadlineData, track_deadline
 from tracker.places import queries as places
-from tracker.reminders.mail import MailSettings
-from tracker.reminders.models import DeadlineKind, DeadlineState, Delivery, DeliveryState
-from tracker.reminders.services import DeadlineData, track_deadline
+from tracker.reminders.models import Delivery, DeliveryState
 
 ITEMS = 300
 BASE_URL = "https://pishraft.example.org"

@@ -9,8 +9,9 @@ from tests.conftest import htmx, on_awkward_days
 from tests.projects.helpers import field_error
 from tests.reminders.helpers import scan
 from tracker.accounts.models import Role
-from tracker.reminders.mail import MailSettings
-from tracker.reminders.models import Holiday, Notice, ReminderSettings
+from tracker.core.mail import MailSettings
+from tracker.deadlines.models import Holiday, ReminderSettings
+from tracker.reminders.models import Notice
 
 
 @pytest.fixture

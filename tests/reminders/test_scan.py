@@ -8,11 +8,12 @@ from sqlmodel import select
 from tests.reminders.helpers import TODAY, free_port, scan
 from tracker.accounts.models import Role
 from tracker.core import clock
+from tracker.core.mail import MailSettings
+from tracker.deadlines.models import Deadline
 from tracker.milestones import services as milestones
 from tracker.milestones.models import MilestoneState
 from tracker.projects.models import Project
-from tracker.reminders.mail import MailSettings
-from tracker.reminders.models import Deadline, Delivery, DeliveryState, Notice, Reminder
+from tracker.reminders.models import Delivery, DeliveryState, Notice, Reminder
 from tracker.reminders.scan import ScanResult, _claim, _renew, plan_batch
 from tracker.visits import services as visits
 from tracker.visits.models import Decision, DecisionState

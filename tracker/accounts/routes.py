@@ -17,9 +17,9 @@ from tracker.accounts.forms import (
 from tracker.core.db import get_session
 from tracker.core.htmx import form_view, render
 from tracker.core.i18n import gettext as _
+from tracker.core.mail import MailSettings
 from tracker.core.security import limiter
 from tracker.demo import data as demo_data
-from tracker.reminders.mail import MailSettings
 
 bp = Blueprint("accounts", __name__)
 

@@ -14,8 +14,8 @@ from tracker.accounts.models import Role, User
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import InvalidInput
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.mail import Email, MailSettings, SmtpTransport, compose
 from tracker.places import queries as places
-from tracker.reminders.mail import Email, MailSettings, SmtpTransport, compose
 
 MIN_PASSWORD_LENGTH = 8
 # Compared against when the username is unknown, so both paths cost one scrypt hash.
@@ -149,7 +149,7 @@ def send_reset_link(session: Session, *, login: str, mail: MailSettings, secret_
     domain = urlsplit(mail.base_url).hostname or "pishraft.local"
     transport = SmtpTransport(mail)
     try:
-        transport.send_message(compose(user.email, email, f"<reset.{secrets.token_hex(8)}@{domain}>", mail))
+        transport.send(compose(user.email, email, f"<reset.{secrets.token_hex(8)}@{domain}>", mail))
     finally:
         transport.close()
     return True

@@ -6,6 +6,7 @@ from flask import Blueprint, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from tracker.accounts import permissions
+from tracker.accounts.permissions import Action
 from tracker.budgets import exports, queries, services
 from tracker.budgets.forms import FIGURE_LABELS, UNIT_LABELS, CellForm, SourceForm
 from tracker.budgets.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Figure
@@ -135,7 +136,7 @@ def save_cell(project_id: int, year: int, source_id: int):
 @bp.get("/sources/")
 def source_list():
     """The funding sources, retired ones included, for an administrator to edit."""
-    services.require_admin(current_user)
+    permissions.require(current_user, Action.administer)
     return render("budgets/sources.html", sources=queries.sources(get_session(), include_inactive=True))
 
 
@@ -144,7 +145,7 @@ def source_list():
 def source_form(source_id: int | None = None):
     """Create or edit a funding source."""
     session = get_session()
-    services.require_admin(current_user)
+    permissions.require(current_user, Action.administer)
     source = queries.get_source(session, source_id) if source_id else None
     if source_id and source is None:
         raise NotFound

@@ -6,7 +6,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from tracker.accounts import permissions
 from tracker.accounts.models import User
+from tracker.accounts.permissions import Action
 from tracker.budgets import queries
 from tracker.budgets.models import (
     FIRST_FISCAL_YEAR,
@@ -50,12 +52,6 @@ class FigureChange:
     reason: str
     letter_number: str = ""
     letter_date: date | None = None
-
-
-def require_admin(actor: User) -> None:
-    """Refuse anyone but an administrator (reference data)."""
-    if not actor.is_admin:
-        raise Forbidden
 
 
 def require_budget_editor(actor: User) -> None:
@@ -181,7 +177,7 @@ def _check_source(session: Session, data: SourceData, source_id: int | None) -> 
 def save_source(session: Session, *, actor: User, data: SourceData, source: FundingSource | None = None
                 ) -> FundingSource:
     """Create or change a funding source (reference data: administrators only); retire it with active=False."""
-    require_admin(actor)
+    permissions.require(actor, Action.administer)
     _check_source(session, data, source.id if source else None)
     before = snapshot(source) if source else None
     source = source or FundingSource(code="", name_fa="", name_en="")

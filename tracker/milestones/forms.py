@@ -6,9 +6,9 @@ from wtforms.validators import InputRequired, ValidationError
 
 from tracker.core.forms import ChoiceField, IntegerInput, JalaliDateField, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.deadlines.forms import DaysField, not_negative
 from tracker.milestones.models import MilestoneState
 from tracker.milestones.services import TEMPLATE_PHASES, MilestoneData, Responsible, TemplateRow
-from tracker.reminders.forms import DaysField, not_negative
 
 STATE_LABELS = {
     MilestoneState.pending: _l("Pending"),

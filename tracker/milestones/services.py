@@ -11,12 +11,12 @@ from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import InvalidInput
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import format_jalali
+from tracker.deadlines.calendar import Rule, decode_override, encode_override
+from tracker.deadlines.models import DeadlineKind, DeadlineState
+from tracker.deadlines.services import DeadlineData, rule_errors, track_deadline, untrack_deadline
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.projects.models import Agency, Project
 from tracker.projects.services import require_editor
-from tracker.reminders.calendar import Rule, decode_override, encode_override
-from tracker.reminders.models import DeadlineKind, DeadlineState
-from tracker.reminders.services import DeadlineData, rule_errors, track_deadline, untrack_deadline
 
 # The usual phases of a renovation, in order (Persian: they become the milestones' titles, which are data).
 TEMPLATE_PHASES = [

@@ -12,6 +12,8 @@ from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.persian import normalize_search
+from tracker.deadlines.models import DeadlineKind, DeadlineState
+from tracker.deadlines.services import DeadlineData, track_deadline, untrack_deadline
 from tracker.places import queries as places
 from tracker.places.models import County, Province
 from tracker.projects import queries
@@ -27,8 +29,6 @@ from tracker.projects.models import (
     ProjectStatus,
     Strategy,
 )
-from tracker.reminders.models import DeadlineKind, DeadlineState
-from tracker.reminders.services import DeadlineData, track_deadline, untrack_deadline
 
 
 def _stripped(value):

@@ -13,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from tracker.core import clock
 from tracker.core.jalali import JalaliDateError, parse_jalali_date
-from tracker.reminders.mail import MailSettings
+from tracker.core.mail import MailSettings
 from tracker.reminders.scan import run_scan
 
 reminders_cli = AppGroup("reminders", help="Send the reminders that are due.")

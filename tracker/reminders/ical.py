@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from tracker.core.jalali import format_jalali
-from tracker.reminders.models import Deadline
+from tracker.deadlines.models import Deadline
 
 MAX_OCTETS = 75  # RFC 5545 3.1: lines longer than this are folded
 

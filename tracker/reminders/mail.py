@@ -1,67 +1,14 @@
-"""Outgoing messages: the channels a reminder goes out through (in-app always; email now; SMS later through
-the same Transport interface), the Persian email itself, and SMTP."""
-from __future__ import annotations
-
-import smtplib
-from dataclasses import dataclass
-from datetime import date
+"""A reminder's email: the Persian message rendered from its templates, and the MIME message of a delivery."""
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
-from typing import Protocol
-from urllib.parse import quote, urlsplit
 
 from flask import render_template
 from flask_babel import force_locale
 
-from tracker.core import clock
-from tracker.reminders.models import Deadline, Delivery
+from tracker.core.mail import Email, MailSettings, compose
+from tracker.deadlines.models import Deadline
+from tracker.reminders.models import Delivery
 
 EMAIL = "email"
-SMTP_TIMEOUT_SECONDS = 20
-
-
-@dataclass(frozen=True)
-class MailSettings:
-    """The TRACKER_SMTP_* settings, the sender, the site's address and demo mode."""
-
-    host: str = ""
-    port: int = 25
-    user: str = ""
-    password: str = ""
-    tls: bool = False
-    mail_from: str = "pishraft@example.org"
-    base_url: str = "http://127.0.0.1:5000"
-    demo: bool = False
-
-    @classmethod
-    def from_config(cls, config) -> MailSettings:
-        """The settings of a Flask app's config."""
-        return cls(host=config["SMTP_HOST"], port=config["SMTP_PORT"], user=config["SMTP_USER"],
-                   password=config["SMTP_PASSWORD"], tls=config["SMTP_TLS"], mail_from=config["MAIL_FROM"],
-                   base_url=config["BASE_URL"], demo=config["DEMO"])
-
-    @property
-    def email_on(self) -> bool:
-        """Whether reminders go out by email: to an SMTP server, or to the local outbox in demo mode."""
-        return bool(self.host) or self.demo
-
-    def link(self, path: str) -> str:
-        """An absolute link to a path of the site (Persian slugs percent-encoded)."""
-        return self.base_url.rstrip("/") + quote(path, safe="/#?=&-_.~")
-
-    def message_id(self, deadline_id: int, offset: int, occurs_on: date, user_id: int) -> str:
-        """The Message-ID of a reminder to a user, made from the reminder's unique key: a resend keeps it."""
-        domain = urlsplit(self.base_url).hostname or "pishraft.local"
-        return f"<reminder.{deadline_id}.{offset}.{occurs_on:%Y%m%d}.{user_id}@{domain}>"
-
-
-@dataclass(frozen=True)
-class Email:
-    """A rendered email."""
-
-    subject: str
-    text: str
-    html: str
 
 
 def render_email(deadline: Deadline, offset: int, escalated: bool, recipient_name: str, mail: MailSettings,
@@ -77,95 +24,7 @@ def render_email(deadline: Deadline, offset: int, escalated: bool, recipient_nam
     return Email(" ".join(subject.split()), text, html)
 
 
-def compose(address: str, email: Email, message_id: str, mail: MailSettings) -> EmailMessage:
-    """A Persian MIME message: plain text with an HTML alternative."""
-    message = EmailMessage()
-    message["From"] = formataddr(("پیشرفت", mail.mail_from))
-    message["To"] = address
-    message["Subject"] = email.subject
-    message["Date"] = format_datetime(clock.now())
-    message["Message-ID"] = message_id
-    message["Content-Language"] = "fa"
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(email.text)
-    if email.html:
-        message.add_alternative(email.html, subtype="html")
-    return message
-
-
 def build_message(delivery: Delivery, mail: MailSettings) -> EmailMessage:
     """The MIME message of a delivery."""
     email = Email(delivery.subject, delivery.body_text, delivery.body_html)
     return compose(delivery.address, email, delivery.message_id, mail)
-
-
-class Transport(Protocol):
-    """A way out for deliveries of one channel; `send` raises on failure. SMS will be another one."""
-
-    name: str
-
-    def send(self, delivery: Delivery) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class SmtpTransport:
-    """Email through the configured SMTP server, one connection per batch (opened on first use)."""
-
-    name = "smtp"
-
-    def __init__(self, mail: MailSettings):
-        self.mail = mail
-        self._smtp: smtplib.SMTP | None = None
-
-    def _connection(self) -> smtplib.SMTP:
-        if self._smtp is None:
-            smtp = smtplib.SMTP(self.mail.host, self.mail.port, timeout=SMTP_TIMEOUT_SECONDS)
-            try:
-                if self.mail.tls:
-                    smtp.starttls()
-                if self.mail.user:
-                    smtp.login(self.mail.user, self.mail.password)
-            except BaseException:
-                smtp.close()
-                raise
-            self._smtp = smtp
-        return self._smtp
-
-    def send(self, delivery: Delivery) -> None:
-        self.send_message(build_message(delivery, self.mail))
-
-    def send_message(self, message: EmailMessage) -> None:
-        """Send one composed message (a reminder's, or a password-reset link)."""
-        try:
-            self._connection().send_message(message)
-        except (smtplib.SMTPServerDisconnected, OSError):
-            self.close()  # a broken connection is not reused for the next message
-            raise
-
-    def close(self) -> None:
-        if self._smtp is not None:
-            try:
-                self._smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                self._smtp.close()
-            self._smtp = None
-
-
-class OutboxTransport:
-    """Demo mode without an SMTP server: the delivery row itself is the outbox an administrator reads."""
-
-    name = "outbox"
-
-    def send(self, delivery: Delivery) -> None:
-        """Nothing leaves the machine."""
-
-    def close(self) -> None:
-        """Nothing to close."""
-
-
-def email_transport(mail: MailSettings) -> Transport | None:
-    """The transport of email under these settings, or None when email is off."""
-    if mail.host:
-        return SmtpTransport(mail)
-    return OutboxTransport() if mail.demo else None

@@ -4,15 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
+from tracker.accounts import permissions
 from tracker.accounts.models import Role, User
 from tracker.core.db import PERSIAN
 from tracker.core.errors import Forbidden, NotFound
+from tracker.deadlines.models import Deadline, DeadlineState
 from tracker.places.models import County
 from tracker.projects.models import Agency, Project
-from tracker.reminders.models import Deadline, DeadlineState, Delivery, DeliveryState, Holiday, Notice, Reminder
+from tracker.reminders.models import Delivery, DeliveryState, Notice, Reminder
 
 FRIDAY = 4
 
@@ -60,16 +62,6 @@ def get_notice(session: Session, user: User, notice_id: int) -> NoticeRow:
     if row is None:
         raise NotFound
     return NoticeRow(*row)
-
-
-def deadline_scope(user: User) -> list[ColumnElement[bool]]:
-    """The conditions that keep deadlines to the user's province (and county)."""
-    if user.is_admin:
-        return []
-    clauses = [Deadline.province_id == user.province_id]
-    if user.county_id:
-        clauses.append(or_(col(Deadline.county_id).is_(None), Deadline.county_id == user.county_id))
-    return clauses
 
 
 @dataclass(frozen=True)
@@ -127,7 +119,7 @@ def _rows(session: Session, clauses, limit: int) -> list[DeadlineRow]:
 def dashboard(session: Session, user: User, today: date, limit: int = 200) -> Dashboard:
     """Open deadlines in the user's scope: due by the end of this week, overdue, and counts by county."""
     end = week_end(today)
-    scope = [*deadline_scope(user), Deadline.state == DeadlineState.open]
+    scope = [*permissions.scope(user, Deadline.province_id, Deadline.county_id), Deadline.state == DeadlineState.open]
     board = Dashboard(today=today, week_end=end)
     board.due_this_week = _rows(session, [*scope, Deadline.due_date >= today, Deadline.due_date <= end], limit)
     board.overdue = _rows(session, [*scope, Deadline.due_date < today], limit)
@@ -172,11 +164,6 @@ def get_delivery(session: Session, actor: User, delivery_id: int) -> Delivery:
     if delivery is None:
         raise NotFound
     return delivery
-
-
-def holidays(session: Session) -> list[Holiday]:
-    """The public holidays, every-year ones first, in calendar order."""
-    return list(session.exec(select(Holiday).order_by(Holiday.year, Holiday.month, Holiday.day)).all())
 
 
 def user_by_calendar_token(session: Session, token: str) -> User:

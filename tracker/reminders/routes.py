@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.accounts import permissions
+from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.errors import InvalidInput
@@ -13,9 +15,12 @@ from tracker.core.htmx import redirect_to, render
 from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
 from tracker.core.jalali import MONTH_NAMES
+from tracker.core.mail import MailSettings
+from tracker.deadlines import queries as deadline_queries
+from tracker.deadlines import services as deadlines
+from tracker.deadlines.forms import KIND_LABELS, WEEKDAY_LABELS, HolidayForm, SettingsForm
 from tracker.reminders import ical, queries, services
-from tracker.reminders.forms import DELIVERY_STATE_LABELS, KIND_LABELS, WEEKDAY_LABELS, HolidayForm, SettingsForm
-from tracker.reminders.mail import MailSettings
+from tracker.reminders.labels import DELIVERY_STATE_LABELS
 from tracker.reminders.models import DeliveryState
 
 bp = Blueprint("reminders", __name__)
@@ -96,21 +101,21 @@ def dashboard():
 def _settings_page(form: SettingsForm, holiday_form: HolidayForm, status: int = 200):
     session = get_session()
     return render("reminders/settings.html", status=status, form=form, holiday_form=holiday_form,
-                  holidays=queries.holidays(session), weekday_labels=WEEKDAY_LABELS)
+                  holidays=deadline_queries.holidays(session), weekday_labels=WEEKDAY_LABELS)
 
 
 @bp.route("/reminders/settings", methods=["GET", "POST"])
 def settings():
     """The administrator's default reminder rule, weekdays off and public holidays."""
     session = get_session()
-    services.require_admin(current_user)
-    row = services.settings(session)
+    permissions.require(current_user, Action.administer)
+    row = deadlines.settings(session)
     form = SettingsForm(data={"before_days": tuple(int(d) for d in row.before_days.split(",")),
                               "overdue_every": row.overdue_every, "escalate_after": row.escalate_after,
                               "days_off": [int(d) for d in row.days_off.split(",") if d]})
     if request.method == "POST" and form.validate():
         try:
-            services.update_settings(session, actor=current_user, data=form.to_data())
+            deadlines.update_settings(session, actor=current_user, data=form.to_data())
         except InvalidInput as error:
             show_errors(form, error.errors)
         else:
@@ -122,17 +127,17 @@ def settings():
 def add_holiday():
     """Add a public holiday."""
     session = get_session()
-    services.require_admin(current_user)
+    permissions.require(current_user, Action.administer)
     form = HolidayForm()
     if form.validate():
         try:
-            services.add_holiday(session, actor=current_user, year=form.year.data or 0, month=form.month.data,
+            deadlines.add_holiday(session, actor=current_user, year=form.year.data or 0, month=form.month.data,
                                  day=form.day.data, name=form.name.data or "")
         except InvalidInput as error:
             show_errors(form, error.errors)
         else:
             return redirect_to(url_for("reminders.settings") + "#holidays")
-    row = services.settings(session)
+    row = deadlines.settings(session)
     settings_form = SettingsForm(formdata=None, data={
         "before_days": tuple(int(d) for d in row.before_days.split(",")), "overdue_every": row.overdue_every,
         "escalate_after": row.escalate_after, "days_off": [int(d) for d in row.days_off.split(",") if d]})
@@ -142,7 +147,7 @@ def add_holiday():
 @bp.post("/reminders/holidays/<int:holiday_id>/delete")
 def remove_holiday(holiday_id: int):
     """Take a day off the holidays."""
-    services.remove_holiday(get_session(), actor=current_user, holiday_id=holiday_id)
+    deadlines.remove_holiday(get_session(), actor=current_user, holiday_id=holiday_id)
     return redirect_to(url_for("reminders.settings") + "#holidays")
 
 

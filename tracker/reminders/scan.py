@@ -13,11 +13,13 @@ from sqlmodel import Session, col, select
 
 from tracker.accounts.models import Role, User
 from tracker.core import clock
-from tracker.reminders import forms
-from tracker.reminders.calendar import Schedule, Step
-from tracker.reminders.mail import EMAIL, MailSettings, Transport, email_transport, render_email
-from tracker.reminders.models import Deadline, DeadlineState, Delivery, DeliveryState, Notice, Reminder
-from tracker.reminders.services import default_rule, working_week
+from tracker.core.mail import MailSettings, Transport, email_transport
+from tracker.deadlines.calendar import Schedule, Step
+from tracker.deadlines.forms import KIND_LABELS
+from tracker.deadlines.models import Deadline, DeadlineState
+from tracker.deadlines.services import default_rule, working_week
+from tracker.reminders.mail import EMAIL, build_message, render_email
+from tracker.reminders.models import Delivery, DeliveryState, Notice, Reminder
 
 PLAN_BATCH = 500
 SEND_BATCH = 50
@@ -154,7 +156,7 @@ def plan_batch(session: Session, today: date, mail: MailSettings, result: ScanRe
 def _email_row(deadline: Deadline, step: Step, reminder_id: int, user: User, mail: MailSettings, today: date,
                now: datetime) -> dict:
     email = render_email(deadline, (today - deadline.due_date).days, step.escalated, user.full_name or user.username,
-                         mail, kind_label=str(forms.KIND_LABELS[deadline.kind]))
+                         mail, kind_label=str(KIND_LABELS[deadline.kind]))
     return {
         "reminder_id": reminder_id, "user_id": user.id, "channel": EMAIL, "address": user.email,
         "message_id": mail.message_id(deadline.id, step.offset, step.occurs_on, user.id),
@@ -236,7 +238,7 @@ def send_waiting(session_factory, mail: MailSettings, result: ScanResult, clock:
                 if not _renew(session_factory, delivery, clock(), lease):
                     continue
                 try:
-                    transport.send(delivery)
+                    transport.send(build_message(delivery, mail))
                 except UNREACHABLE as error:
                     for rest in claimed[number:]:
                         _finish(session_factory, rest, clock(), transport, error)

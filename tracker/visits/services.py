@@ -18,11 +18,11 @@ from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import current_language
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import format_jalali, number_in_locale
+from tracker.deadlines.models import DeadlineKind, DeadlineState
+from tracker.deadlines.services import DeadlineData, track_deadline, untrack_deadline
 from tracker.places.models import County
 from tracker.projects import services as project_services
 from tracker.projects.models import Agency, Project
-from tracker.reminders.models import DeadlineKind, DeadlineState
-from tracker.reminders.services import DeadlineData, track_deadline, untrack_deadline
 from tracker.visits import photos
 from tracker.visits.models import (
     AgendaItem,

@@ -1,4 +1,4 @@
-"""Forms and labels of the reminders area: the administrator's defaults and holidays."""
+"""Forms and labels of the deadlines area: the administrator's reminder defaults and holidays, and lists of days."""
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -7,21 +7,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.core.forms import IntegerInput, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
-from tracker.reminders.calendar import _days
-from tracker.reminders.models import DeadlineKind, DeliveryState
-from tracker.reminders.services import SettingsData
+from tracker.deadlines.calendar import _days
+from tracker.deadlines.models import DeadlineKind
+from tracker.deadlines.services import SettingsData
 
 KIND_LABELS = {
     DeadlineKind.milestone: _l("Milestone"),
     DeadlineKind.decision: _l("Decision"),
     DeadlineKind.commitment: _l("Commitment"),
 }
-DELIVERY_STATE_LABELS = {
-    DeliveryState.pending: _l("Waiting"),
-    DeliveryState.sending: _l("Sending"),
-    DeliveryState.sent: _l("Sent"),
-    DeliveryState.failed: _l("Failed"),
-}
+
+
 # date.weekday() numbers, in the order of the Iranian week (Saturday first).
 WEEKDAY_LABELS = [
     (5, _l("Saturday")), (6, _l("Sunday")), (0, _l("Monday")), (1, _l("Tuesday")),
