@@ -53,6 +53,20 @@ def test_a_user_resets_a_forgotten_password_by_email(client, smtp, clerk, db):
     assert services.authenticate(db, "rahimi", "new-secret-1") is not None
 
 
+def test_a_typed_name_comes_through_literally_in_the_text_and_escaped_in_the_html(client, smtp, make):
+    make.user(username="pool", email="pool@example.org", full_name="استخر & سالن <ورزشی>")
+
+    client.post("/password/forgot", data={"login": "pool"})
+
+    [message] = smtp.sink.messages
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert message["Subject"] == "تعیین رمز عبور تازه در پیشرفت"
+    assert "استخر & سالن <ورزشی>" in text
+    assert "&amp;" not in text and "&lt;" not in text and "&gt;" not in text and "&#" not in text
+    assert "استخر &amp; سالن &lt;ورزشی&gt;" in html and "<ورزشی>" not in html
+
+
 def test_the_answer_does_not_tell_who_has_an_account(client, smtp, make):
     make.user(username="noemail", email="")
 

@@ -41,6 +41,24 @@ def test_a_due_reminder_goes_out_once_however_often_the_scan_runs(app, db, sessi
     assert 'dir="rtl"' in html and "انعقاد قرارداد" in html
 
 
+def test_typed_text_comes_through_literally_in_the_subject_and_text_and_escaped_in_the_html(
+        app, db, session_factory, smtp, make, due):
+    owner = make.user(role=Role.staff, email="owner@example.org", full_name="علی & <رضا>")
+    due(7, responsible=owner, title="استخر & سالن <ورزشی>")
+
+    scan(app, session_factory, mail=smtp.settings())
+
+    [message] = smtp.sink.messages
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "استخر & سالن <ورزشی>" in message["Subject"]
+    assert "«استخر & سالن <ورزشی>»" in text and "علی & <رضا>" in text
+    assert "استخر &amp; سالن &lt;ورزشی&gt;" in html and "علی &amp; &lt;رضا&gt;" in html
+    for plain in (message["Subject"], text):
+        assert "&amp;" not in plain and "&lt;" not in plain and "&gt;" not in plain and "&#" not in plain
+    assert "<ورزشی>" not in html and "<رضا>" not in html
+
+
 def test_after_downtime_one_reminder_goes_out_not_one_per_missed_day(app, db, session_factory, smtp, due):
     due(10)
     scan(app, session_factory, today=TODAY - timedelta(days=4), mail=smtp.settings())  # the 14-day reminder

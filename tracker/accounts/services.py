@@ -143,8 +143,8 @@ def send_reset_link(session: Session, *, login: str, mail: MailSettings, secret_
         return False
     context = {"user": user, "link": mail.link(f"/password/reset/{reset_token(user, secret_key)}"),
                "minutes": RESET_LINK_SECONDS // 60}
-    email = Email(" ".join(render_template("accounts/_reset_email_subject.html", **context).split()),
-                  render_template("accounts/_reset_email_text.html", **context).strip() + "\n",
+    email = Email(" ".join(render_template("accounts/_reset_email_subject.txt", **context).split()),
+                  render_template("accounts/_reset_email_text.txt", **context).strip() + "\n",
                   render_template("accounts/_reset_email.html", **context))
     domain = urlsplit(mail.base_url).hostname or "pishraft.local"
     transport = SmtpTransport(mail)

@@ -18,8 +18,8 @@ def render_email(deadline: Deadline, offset: int, escalated: bool, recipient_nam
                "name": recipient_name, "link": mail.link(deadline.path), "kind_label": kind_label,
                "settings_link": mail.link("/account/notifications")}
     with force_locale("fa"):
-        subject = render_template("reminders/_email_subject.html", **context).strip()
-        text = render_template("reminders/_email_text.html", **context).strip() + "\n"
+        subject = render_template("reminders/_email_subject.txt", **context).strip()
+        text = render_template("reminders/_email_text.txt", **context).strip() + "\n"
         html = render_template("reminders/_email.html", **context)
     return Email(" ".join(subject.split()), text, html)
 
