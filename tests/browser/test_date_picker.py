@@ -1,11 +1,12 @@
 """A director picks Jalali dates by touch: the calendar knows month lengths, leap years and the Iranian week."""
 import datetime
+import re
 
 import jdatetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_tablet import Problems, check_layout, log_in
+from tests.browser.test_tablet import Problems, check_layout, log_in, settle
 from tracker.core.jalali import TEHRAN
 from tracker.demo import data
 
@@ -61,4 +62,31 @@ def test_a_date_is_picked_from_a_jalali_calendar(tablet: Page, artifacts):
     panel.get_by_role("button", name="امروز").click()
     expected = f"{today.year}/{today.month:02d}/{today.day:02d}".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
     expect(page.locator("#start_date")).to_have_value(expected)
+    assert not problems.items, problems.items
+
+
+def test_the_calendar_speaks_english_in_the_english_ui(tablet: Page, artifacts):
+    """In English the same Jalali calendar shows the months' English names, English labels and Latin digits."""
+    page = tablet
+    problems = Problems(page)
+    log_in(page)
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    page.wait_for_load_state()  # the English page's scripts, before leaving it
+    page.get_by_role("link", name=data.KAZERUN_POOL).first.click()
+    page.locator("#project-details a[href$='/edit']").click()
+    expect(page.locator("#target_date ~ .jp-open")).to_have_accessible_name("Pick from the calendar")
+    settle(page)
+
+    panel = open_calendar(page, "target_date", "۱۴۰۴/۱۲/۰۵")
+    expect(panel.locator("strong")).to_have_text("Esfand 1404")
+    expect(panel.locator(".jp-weekday")).to_have_text(["Sa", "Su", "Mo", "Tu", "We", "Th", "Fr"])
+    expect(panel.locator(".jp-day[aria-pressed=true]")).to_have_text("5")
+    check_layout(page)
+    page.screenshot(path=artifacts / "date-picker-en.png", full_page=True)
+    panel.get_by_role("button", name="Next month").click()
+    expect(panel.locator("strong")).to_have_text("Farvardin 1405")
+
+    panel.get_by_role("button", name="Today").click()
+    expect(page.locator("#target_date")).to_have_value(re.compile(r"^[0-9]{4}/[0-9]{2}/[0-9]{2}$"))
     assert not problems.items, problems.items

@@ -64,21 +64,13 @@
 
   const monthLength = (jy, jm) => (jm <= 6 ? 31 : jm <= 11 ? 30 : jalCal(jy).leap === 0 ? 30 : 29);
 
-  const TEXT = {
-    fa: {
-      months: ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"],
-      weekdays: ["ش", "ی", "د", "س", "چ", "پ", "ج"], open: "انتخاب از تقویم", today: "امروز",
-      previous: "ماه قبل", next: "ماه بعد", close: "بستن",
-    },
-    en: {
-      months: ["Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban", "Azar", "Dey",
-        "Bahman", "Esfand"],
-      weekdays: ["Sa", "Su", "Mo", "Tu", "We", "Th", "Fr"], open: "Pick from the calendar", today: "Today",
-      previous: "Previous month", next: "Next month", close: "Close",
-    },
+  // Month names and labels in the UI's language, filled in by the server (templates/base.html) from its catalog.
+  let labels = null;
+  const text = () => {
+    labels = labels || JSON.parse(document.querySelector('meta[name="jalali-picker"]').content);
+    return labels;
   };
-  const language = () => (document.documentElement.lang === "en" ? "en" : "fa");
-  const digits = (text) => (language() === "fa" ? String(text).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]) : String(text));
+  const digits = (value) => window.Pishraft.toLocalDigits(value);
   const pad = (n) => String(n).padStart(2, "0");
 
   function todayInTehran() {
@@ -89,8 +81,7 @@
   }
 
   function parseInput(value) {
-    const latin = value.replace(/[۰-۹]/g, (d) => "۰۱۲۳۴۵۶۷۸۹".indexOf(d)).replace(/[٠-٩]/g, (d) => "٠١٢٣٤٥٦٧٨٩".indexOf(d));
-    const match = latin.match(/^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$/);
+    const match = window.Pishraft.toLatinDigits(value).match(/^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$/);
     if (!match) return null;
     const [jy, jm, jd] = match.slice(1).map(Number);
     return jm >= 1 && jm <= 12 && jd >= 1 && jd <= monthLength(jy, jm) ? { jy, jm, jd } : null;
@@ -106,7 +97,7 @@
   }
 
   function render(panel, input, shown) {
-    const t = TEXT[language()];
+    const t = text();
     const today = todayInTehran();
     const chosen = parseInput(input.value);
     panel.replaceChildren();
@@ -114,7 +105,7 @@
     head.className = "jp-head";
     const previous = button("jp-nav", t.previous, "›");
     const next = button("jp-nav", t.next, "‹");
-    if (language() === "en") [previous.textContent, next.textContent] = ["‹", "›"];
+    if (document.documentElement.dir !== "rtl") [previous.textContent, next.textContent] = ["‹", "›"];
     const title = document.createElement("strong");
     title.textContent = `${t.months[shown.jm - 1]} ${digits(shown.jy)}`;
     title.setAttribute("aria-live", "polite");
@@ -189,7 +180,7 @@
     const wrap = document.createElement("div");
     wrap.className = "jp-wrap";
     input.replaceWith(wrap);
-    const open = button("jp-open", TEXT[language()].open, "");
+    const open = button("jp-open", text().open, "");
     open.innerHTML = CALENDAR_ICON;
     const panel = document.createElement("div");
     panel.className = "jp-panel";

@@ -85,7 +85,6 @@
     box.querySelectorAll("[data-location-field]").forEach((f) => { fields[f.dataset.locationField] = f; });
     const status = box.querySelector("[data-location-status]");
     const clear = box.querySelector("[data-clear-location]");
-    const digits = (n) => (document.documentElement.lang === "fa" ? String(n).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]) : String(n));
 
     box.querySelector("[data-geolocate]").addEventListener("click", () => {
       if (!navigator.geolocation || !window.isSecureContext) {
@@ -97,7 +96,8 @@
         fields.latitude.value = position.coords.latitude.toFixed(6);
         fields.longitude.value = position.coords.longitude.toFixed(6);
         fields.accuracy.value = Math.round(position.coords.accuracy);
-        status.textContent = fill(box.dataset.saved, { meters: digits(Math.round(position.coords.accuracy)) });
+        const meters = Pishraft.toLocalDigits(Math.round(position.coords.accuracy));
+        status.textContent = fill(box.dataset.saved, { meters });
         clear.hidden = false;
       }, (error) => {
         status.textContent = fill(box.dataset.failed, { reason: error.message });
@@ -136,8 +136,7 @@
     const items = Array.from(form.querySelectorAll("[data-agenda-rows] [data-row]")).map((row, position) => {
       const title = row.querySelector("[data-agenda-title]");
       const id = row.querySelector('input[type=hidden][name$="-id"]');
-      const number = document.documentElement.lang === "fa"
-        ? String(position + 1).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]) : String(position + 1);
+      const number = Pishraft.toLocalDigits(position + 1);
       return { value: id ? id.value : "", label: `${number}. ${title ? title.value : ""}` };
     }).filter((item) => item.value);
     form.querySelectorAll("select[data-agenda-choice]").forEach((select) => {
