@@ -72,6 +72,7 @@ postgres:
 
 test: setup system-deps postgres
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: setup

@@ -51,6 +51,7 @@ def _seed_project(session, admin, director, facility_name: str, county, agencies
     from tracker.budgets import queries as budget_queries
     from tracker.budgets import services as budgets
     from tracker.budgets.models import Figure
+    from tracker.decisions import services as decision_services
     from tracker.milestones import services as milestones
     from tracker.projects import services as projects
     from tracker.projects.models import FacilityKind, PartnerRole, ProjectStatus
@@ -94,9 +95,9 @@ def _seed_project(session, admin, director, facility_name: str, county, agencies
         photos=tuple(visits.PhotoUpload(data, caption=f"نمای {i + 1}", filename=f"photo{i}.jpg")
                      for i, data in enumerate(photos)),
         decisions=(
-            visits.DecisionData("پیگیری تخصیص اعتبار استانی", owner_agency_id=agencies[1].id,
+            decision_services.DecisionData("پیگیری تخصیص اعتبار استانی", owner_agency_id=agencies[1].id,
                                 due_date=today + timedelta(days=25)),
-            visits.DecisionData("تحویل نقشه‌های اجرایی تصفیه‌خانه", owner_agency_id=agencies[2].id,
+            decision_services.DecisionData("تحویل نقشه‌های اجرایی تصفیه‌خانه", owner_agency_id=agencies[2].id,
                                 due_date=today - timedelta(days=3)),
         )))
     return project

@@ -13,12 +13,14 @@ from tracker.budgets import queries as budget_queries
 from tracker.budgets import services as budgets
 from tracker.budgets.models import BudgetLine, Figure, FundingSource
 from tracker.core import clock
+from tracker.decisions import services as decision_services
+from tracker.decisions.models import Decision
+from tracker.meetings import services as meeting_services
 from tracker.places import queries as places
 from tracker.places import services as place_services
 from tracker.projects import services as projects
 from tracker.projects.models import AgencyKind, FacilityKind, PartnerRole, ProjectStatus
 from tracker.visits import services as visits
-from tracker.visits.models import Decision
 
 PASSWORD = "correct-horse-1404"
 # One scrypt hash for every test user: hashing per user would dominate the run time.
@@ -119,7 +121,7 @@ class Factories:
                  author: User | None = None, **visit_fields):
         """A decision taken at a new visit; owned by a new national agency unless an owner (user or agency) is given."""
         owner = owner or self.agency(province=None)
-        data = visits.DecisionData(
+        data = decision_services.DecisionData(
             text=text, due_date=due_date or date(2026, 3, 20),
             owner_user_id=owner.id if isinstance(owner, User) else None,
             owner_agency_id=None if isinstance(owner, User) else owner.id)
@@ -132,5 +134,5 @@ class Factories:
         if author.is_admin:
             fields.setdefault("province_id", self.province().id)
         fields.setdefault("held_on", clock.today(now))
-        data = visits.MeetingData(id=fields.pop("id", None) or uuid.uuid4(), body=body, **fields)
-        return visits.create_meeting(self.session, actor=author, data=data, now=now)
+        data = meeting_services.MeetingData(id=fields.pop("id", None) or uuid.uuid4(), body=body, **fields)
+        return meeting_services.create_meeting(self.session, actor=author, data=data, now=now)

@@ -10,7 +10,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from tracker import PROJECT_ROOT
+from tracker.core.config import PROJECT_ROOT
 
 CATALOG_DIR = PROJECT_ROOT / "tracker" / "translations" / "fa" / "LC_MESSAGES"
 PO_FILE = CATALOG_DIR / "messages.po"

@@ -1,7 +1,7 @@
 """Pishraft (پیشرفت): tracking the renovation of labour facilities."""
-from pathlib import Path
+from tracker.core.config import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["PROJECT_ROOT", "create_app"]
 
 
 def create_app(config: dict | None = None):

@@ -6,8 +6,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 
-from tracker import PROJECT_ROOT
+from tracker.accounts import permissions
 from tracker.accounts.cli import users_cli
+from tracker.accounts.permissions import Action
 from tracker.accounts.queries import get_user
 from tracker.accounts.routes import bp as accounts_bp
 from tracker.briefs.cli import brief_cli
@@ -15,14 +16,17 @@ from tracker.briefs.routes import bp as briefs_bp
 from tracker.budgets.routes import bp as budgets_bp
 from tracker.core import db, i18n
 from tracker.core.cli import db_cli
-from tracker.core.config import load_settings
+from tracker.core.config import PROJECT_ROOT, load_settings
 from tracker.core.db import get_session
 from tracker.core.errors import Forbidden, NotFound
 from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
 from tracker.core.persian import format_number
 from tracker.core.security import csrf, limiter, login_manager
+from tracker.decisions.routes import bp as decisions_bp
+from tracker.demo import data as demo_data
 from tracker.demo.cli import demo_cli
+from tracker.meetings.routes import bp as meetings_bp
 from tracker.milestones.routes import bp as milestones_bp
 from tracker.projects.routes import agencies_bp, facilities_bp
 from tracker.projects.routes import bp as projects_bp
@@ -31,7 +35,6 @@ from tracker.reminders.routes import bp as reminders_bp
 from tracker.reminders.routes import calendar_bp
 from tracker.visits.photos import MB, request_limit_bytes
 from tracker.visits.routes import bp as visits_bp
-from tracker.visits.routes import decisions_bp, meetings_bp
 
 
 def _load_user(user_id: str):
@@ -83,6 +86,7 @@ def _wire(app: Flask) -> None:
     # A request may carry several photos, each checked against MAX_PHOTO_MB by the visit form.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = request_limit_bytes(app.config["MAX_PHOTO_MB"])
+    app.extensions["demo_logins"] = demo_data.LOGINS
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -123,6 +127,11 @@ def _wire(app: Flask) -> None:
     def inject_user():
         return {"user": current_user}
 
+    @app.template_global()
+    def may(action: str, province_id: int | None = None, county_id: int | None = None) -> bool:
+        """Whether the logged-in user may do this (to a record of that place): the guard, asked by a page."""
+        return permissions.may(current_user, Action(action), province_id, county_id)
+
 
 def metadata():
     """The metadata of every table, with each area's models imported."""
@@ -133,6 +142,8 @@ def metadata():
     import tracker.budgets.models  # noqa: F401
     import tracker.core.audit  # noqa: F401
     import tracker.deadlines.models  # noqa: F401
+    import tracker.decisions.models  # noqa: F401
+    import tracker.meetings.models  # noqa: F401
     import tracker.milestones.models  # noqa: F401
     import tracker.places.models  # noqa: F401
     import tracker.projects.models  # noqa: F401

@@ -16,7 +16,7 @@ from tracker.projects.models import PartnerRole, ProjectStatus
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 TODAY_FA = "۱۴۰۵/۰۹/۰۲"
 KAZERUN_POOL = "بهسازی استخر کارگران کازرون"
-# pdftotext keeps logical order but adds bidi embeddings and drops ZWNJ (DESIGN.md, pitfalls).
+# pdftotext keeps logical order but adds bidi embeddings and drops ZWNJ.
 _INVISIBLE = re.compile("[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -149,6 +149,7 @@ PHOTO_COLOURS = [(40, 110, 170), (190, 120, 60), (90, 150, 90), (160, 160, 170),
 @pytest.fixture
 def visited_pool(app, make, pool):
     """The pool with milestones met, overdue and upcoming, and a visit with visitors, five photos and a decision."""
+    from tracker.decisions import services as decision_services
     from tracker.milestones import services as milestones
     from tracker.projects.queries import agency_by_name
     from tracker.visits import services as visits
@@ -172,7 +173,8 @@ def visited_pool(app, make, pool):
             visits.GuestData("علی رضایی", "رئیس اداره کازرون"))),
         photos=tuple(visits.PhotoUpload(photo_jpeg(colour), caption=f"نمای {i + 1}", filename=f"p{i}.jpg")
                      for i, colour in enumerate(PHOTO_COLOURS)),
-        decisions=(visits.DecisionData("پیگیری تخصیص اعتبار استانی تا پایان آذر", due_date=date(2026, 12, 21),
-                                       owner_agency_id=make.agency("فرمانداری کازرون").id),),
+        decisions=(decision_services.DecisionData(
+            "پیگیری تخصیص اعتبار استانی تا پایان آذر", due_date=date(2026, 12, 21),
+            owner_agency_id=make.agency("فرمانداری کازرون").id),),
     )
     return pool

@@ -1,5 +1,4 @@
 """A director picks Jalali dates by touch: the calendar knows month lengths, leap years and the Iranian week."""
-import datetime
 import re
 
 import jdatetime
@@ -7,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_tablet import Problems, check_layout, log_in, settle
-from tracker.core.jalali import TEHRAN
+from tracker.core import clock
 from tracker.demo import data
 
 pytestmark = pytest.mark.browser
@@ -56,8 +55,8 @@ def test_a_date_is_picked_from_a_jalali_calendar(tablet: Page, artifacts):
     panel.locator(".jp-day").last.click()
     expect(page.locator("#start_date")).to_have_value("۱۴۰۳/۱۲/۳۰")
 
-    # "Today" is today in Tehran, as the server counts it.
-    today = jdatetime.date.fromgregorian(date=datetime.datetime.now(TEHRAN).date())
+    # "Today" is today in Tehran, as the server counts it (the browser's clock is the frozen one).
+    today = jdatetime.date.fromgregorian(date=clock.today())
     panel = open_calendar(page, "start_date", "")
     panel.get_by_role("button", name="امروز").click()
     expected = f"{today.year}/{today.month:02d}/{today.day:02d}".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))

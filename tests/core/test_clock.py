@@ -6,8 +6,8 @@ from datetime import UTC
 import pytest
 
 from tests.conftest import DEFAULT_DAY, on_awkward_days, tehran_moment
-from tracker import PROJECT_ROOT
 from tracker.core import clock
+from tracker.core.config import PROJECT_ROOT
 from tracker.core.jalali import format_jalali
 
 

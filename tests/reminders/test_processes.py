@@ -17,9 +17,9 @@ from sqlmodel import Session
 
 from tests.conftest import DEFAULT_DAY, create_postgres_database, drop_postgres_database
 from tests.reminders.helpers import TODAY, SmtpServer
-from tracker import PROJECT_ROOT
 from tracker.accounts.models import Role, User
 from tracker.core.cli import alembic_config
+from tracker.core.config import PROJECT_ROOT
 from tracker.core.db import make_engine
 from tracker.core.mail import MailSettings
 from tracker.deadlines.models import DeadlineKind, DeadlineState

@@ -10,13 +10,14 @@ from tracker.accounts.models import Role
 from tracker.core import clock
 from tracker.core.mail import MailSettings
 from tracker.deadlines.models import Deadline
+from tracker.decisions import services as decision_services
+from tracker.decisions.models import Decision, DecisionState
 from tracker.milestones import services as milestones
 from tracker.milestones.models import MilestoneState
 from tracker.projects.models import Project
 from tracker.reminders.models import Delivery, DeliveryState, Notice, Reminder
 from tracker.reminders.scan import ScanResult, _claim, _renew, plan_batch
 from tracker.visits import services as visits
-from tracker.visits.models import Decision, DecisionState
 
 
 def notices_of(db, user) -> list[Notice]:
@@ -217,15 +218,17 @@ def test_a_decision_of_a_visit_reminds_its_owner_until_done(app, db, session_fac
     owner = make.user(role=Role.staff, email="owner@example.org")
     project = make.project()
     data = visits.VisitData(id=uuid.uuid4(), visited_on=TODAY - timedelta(days=1), notes="بازدید",
-                            decisions=(visits.DecisionData(text="پیگیری تخصیص اعتبار", owner_user_id=owner.id,
-                                                           due_date=TODAY + timedelta(days=7)),))
+                            decisions=(decision_services.DecisionData(
+                                text="پیگیری تخصیص اعتبار", owner_user_id=owner.id,
+                                due_date=TODAY + timedelta(days=7)),))
     visit = visits.create_visit(db, actor=director, project=project, data=data,
                                 storage=visits.PhotoStorage(tmp_path, 1_000_000))
 
     assert scan(app, session_factory).reminders == 1
     [notice] = notices_of(db, owner)
     decision = db.exec(select(Decision)).one()
-    visits.set_decision_state(db, actor=director, decision=decision, state=DecisionState.done, note="انجام شد")
+    decision_services.set_decision_state(db, actor=director, decision=decision, state=DecisionState.done,
+                                         note="انجام شد")
     assert scan(app, session_factory, today=TODAY + timedelta(days=7)).reminders == 0
     reminder = db.get(Reminder, notice.reminder_id)
     assert reminder.offset_days == -7

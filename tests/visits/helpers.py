@@ -7,7 +7,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from tracker.core.audit import AuditEvent
-from tracker.visits.models import AgendaItem, Attendee, Decision, Meeting, Photo, Visit
+from tracker.decisions.models import Decision
+from tracker.meetings.models import AgendaItem, Meeting
+from tracker.visits.models import Attendee, Photo, Visit
 
 VISIT_TABLES = (Visit, Attendee, Decision, Photo, Meeting, AgendaItem)
 # 1404/06/25 at noon in Tehran: the day of the Kazerun visit.

@@ -11,8 +11,10 @@ from tests.conftest import htmx
 from tests.projects.helpers import fa, field_error
 from tracker.accounts.models import Role
 from tracker.core import clock
-from tracker.visits.models import AgendaItem, Decision, DecisionState, Meeting
-from tracker.visits.services import AgendaData, DecisionData
+from tracker.decisions.models import Decision, DecisionState
+from tracker.decisions.services import DecisionData
+from tracker.meetings.models import AgendaItem, Meeting
+from tracker.meetings.services import AgendaData
 
 from .helpers import counts
 

@@ -3,10 +3,12 @@ from datetime import date
 
 from sqlmodel import select
 
+from tracker.decisions.models import Decision
 from tracker.demo.services import load_demo
+from tracker.meetings.models import AgendaItem, Meeting
 from tracker.projects.models import Project
 from tracker.visits import queries
-from tracker.visits.models import AgendaItem, Decision, Meeting, Visit
+from tracker.visits.models import Visit
 
 from .helpers import counts
 

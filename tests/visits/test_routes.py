@@ -13,7 +13,8 @@ from tests.projects.helpers import fa, field_error
 from tracker.accounts.models import Role
 from tracker.core import clock
 from tracker.core.jalali import format_jalali
-from tracker.visits.models import Attendee, Decision, Photo, Visit
+from tracker.decisions.models import Decision
+from tracker.visits.models import Attendee, Photo, Visit
 
 from .helpers import counts, jpeg
 
@@ -226,7 +227,7 @@ def test_the_author_edits_within_a_day_then_a_director(client, db, make, login, 
 
 
 def test_the_timeline_lists_visits_and_meetings_newest_first(client, db, make, director, pool):
-    from tracker.visits.services import AgendaData
+    from tracker.meetings.services import AgendaData
 
     make.visit(pool, author=director, notes="قدیمی", visited_on=date(2025, 9, 1))
     make.meeting(author=director, held_on=date(2025, 9, 16), agenda=(AgendaData("بهسازی استخر", pool.id),))

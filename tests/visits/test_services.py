@@ -9,19 +9,17 @@ from tests.factories import PHOTOS
 from tracker.accounts.models import Role
 from tracker.core.audit import AuditEvent
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
+from tracker.decisions import services as decisions
+from tracker.decisions.models import Decision, DecisionState
+from tracker.decisions.services import DecisionData
+from tracker.meetings import services as meetings
+from tracker.meetings.models import AgendaItem
+from tracker.meetings.services import AgendaData, MeetingData
 from tracker.projects import services as projects
 from tracker.projects.services import ProjectData
 from tracker.visits import services
-from tracker.visits.models import AgendaItem, Attendee, Decision, DecisionState, Photo, Visit
-from tracker.visits.services import (
-    AgendaData,
-    DecisionData,
-    GuestData,
-    MeetingData,
-    PeopleData,
-    PhotoUpload,
-    VisitData,
-)
+from tracker.visits.models import Attendee, Photo, Visit
+from tracker.visits.services import GuestData, PeopleData, PhotoUpload, VisitData
 
 from .helpers import VISIT_DAY, counts, events, jpeg
 
@@ -290,19 +288,19 @@ def test_decision_state_changes_in_place_and_back(db, make, fars):
     viewer = make.user(role=Role.viewer)
 
     with pytest.raises(InvalidInput) as error:
-        services.set_decision_state(db, actor=director, decision=decision, state=DecisionState.dropped, note=" ")
+        decisions.set_decision_state(db, actor=director, decision=decision, state=DecisionState.dropped, note=" ")
     assert set(error.value.errors) == {"note"}
     with pytest.raises(Forbidden):
-        services.set_decision_state(db, actor=viewer, decision=decision, state=DecisionState.done)
+        decisions.set_decision_state(db, actor=viewer, decision=decision, state=DecisionState.done)
     with pytest.raises(NotFound):
-        services.set_decision_state(db, actor=make.user(province="Zanjan"), decision=decision,
+        decisions.set_decision_state(db, actor=make.user(province="Zanjan"), decision=decision,
                                     state=DecisionState.done)
 
-    services.set_decision_state(db, actor=director, decision=decision, state=DecisionState.done,
+    decisions.set_decision_state(db, actor=director, decision=decision, state=DecisionState.done,
                                 note="اعتبار تخصیص یافت", now=VISIT_DAY)
     assert (decision.state, decision.state_note, decision.state_changed_by) == (
         DecisionState.done, "اعتبار تخصیص یافت", director.id)
-    services.set_decision_state(db, actor=director, decision=decision, state=DecisionState.open)
+    decisions.set_decision_state(db, actor=director, decision=decision, state=DecisionState.open)
     assert (decision.state, decision.state_note) == (DecisionState.open, "")
     changes = [e.after.get("state") for e in events(db, "decisions", decision.id)]
     assert changes == [DecisionState.open.value, DecisionState.done.value, DecisionState.open.value]
@@ -324,8 +322,8 @@ def test_a_meeting_with_agenda_items_and_decisions(db, make, fars):
                    DecisionData("کلی", owner_agency_id=owner.id, due_date=date(2025, 12, 1))),
     )
 
-    meeting = services.create_meeting(db, actor=director, data=data, now=VISIT_DAY)
-    assert services.create_meeting(db, actor=director, data=data, now=VISIT_DAY).id == meeting.id  # idempotent
+    meeting = meetings.create_meeting(db, actor=director, data=data, now=VISIT_DAY)
+    assert meetings.create_meeting(db, actor=director, data=data, now=VISIT_DAY).id == meeting.id  # idempotent
 
     assert (meeting.province_id, meeting.county_id, meeting.author_id) == (county.province_id, county.id, director.id)
     items = db.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)).all()
@@ -368,7 +366,7 @@ def test_editing_a_meeting_and_removing_an_agenda_item(db, make, fars):
                        .order_by(AgendaItem.position)).all()
     decision = db.exec(select(Decision).where(Decision.meeting_id == meeting.id)).one()
 
-    services.update_meeting(db, actor=director, meeting=meeting, data=MeetingData(
+    meetings.update_meeting(db, actor=director, meeting=meeting, data=MeetingData(
         id=meeting.id, held_on=meeting.held_on, body="کارگروه اشتغال", agenda=(AgendaData("یک، ویرایش", id=one.id),),
         decisions=(DecisionData("روی دو", owner_user_id=head.id, due_date=date(2025, 10, 1), id=decision.id),)))
 
@@ -377,5 +375,5 @@ def test_editing_a_meeting_and_removing_an_agenda_item(db, make, fars):
     assert db.get(AgendaItem, two.id) is None
     assert (decision.agenda_item_id, decision.project_id) == (None, None)
 
-    services.delete_meeting(db, actor=director, meeting=meeting)
+    meetings.delete_meeting(db, actor=director, meeting=meeting)
     assert counts(db)["Meeting"] == 0 and counts(db)["Decision"] == 0 and counts(db)["AgendaItem"] == 0

@@ -11,7 +11,7 @@ from tracker.core.db import string_enum
 
 
 class Role(StrEnum):
-    """What a user may do; the settled roles of DESIGN.md."""
+    """What a user may do: the roles other tools and the CLI count on (accounts.permissions says what each may)."""
 
     admin = "admin"
     director = "director"
@@ -46,19 +46,3 @@ class User(UserMixin, SQLModel, table=True):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.admin
-
-    def covers(self, province_id: int | None, county_id: int | None = None) -> bool:
-        """Whether a record in this province (and county) is within the user's scope."""
-        if self.is_admin:
-            return True
-        if province_id != self.province_id:
-            return False
-        return self.county_id is None or county_id is None or county_id == self.county_id
-
-    def may_edit_budgets(self) -> bool:
-        """Whether the role may change credit figures."""
-        return self.role in {Role.admin, Role.budget_officer}
-
-    def may_edit_projects(self) -> bool:
-        """Whether the role may create and edit projects, facilities, agencies and partners."""
-        return self.role in {Role.admin, Role.director, Role.staff}

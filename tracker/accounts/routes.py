@@ -19,7 +19,6 @@ from tracker.core.htmx import form_view, render
 from tracker.core.i18n import gettext as _
 from tracker.core.mail import MailSettings
 from tracker.core.security import limiter
-from tracker.demo import data as demo_data
 
 bp = Blueprint("accounts", __name__)
 
@@ -48,9 +47,10 @@ def login():
             return redirect(_safe_next(request.args.get("next")), code=303)
         form.form_errors.append(_("The username or password is wrong."))
     status = 422 if form.errors else 200
-    demo_users = demo_data.USERS if current_app.config["DEMO"] else []
-    return render_template("accounts/login.html", form=form, demo_users=demo_users,
-                           demo_password=demo_data.DEMO_PASSWORD, role_labels=ROLE_LABELS,
+    # The demo area (above this one) hands the app its users and password to list here, in demo mode only.
+    demo = current_app.extensions.get("demo_logins") if current_app.config["DEMO"] else None
+    return render_template("accounts/login.html", form=form, demo_users=demo.users if demo else [],
+                           demo_password=demo.password if demo else "", role_labels=ROLE_LABELS,
                            reset_by_email=bool(current_app.config["SMTP_HOST"])), status
 
 

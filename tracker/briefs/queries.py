@@ -6,19 +6,21 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from tracker.accounts import permissions
 from tracker.accounts.models import Role, User
 from tracker.briefs.models import Brief
 from tracker.budgets import queries as budget_queries
 from tracker.budgets.models import Figure
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
+from tracker.decisions.models import Decision, DecisionState
 from tracker.milestones import queries as milestones
 from tracker.milestones.models import MilestoneState
 from tracker.places.models import Constituency, County, Province
 from tracker.projects import queries as projects
 from tracker.projects.models import Agency, CommitmentState, Project
 from tracker.visits import queries as visits
-from tracker.visits.models import Decision, DecisionState, Photo, Visit
+from tracker.visits.models import Photo, Visit
 
 
 @dataclass(frozen=True)
@@ -230,9 +232,10 @@ def get_constituency(session: Session, user: User, constituency_id: int) -> Cons
 
 def may_see_constituency(session: Session, user: User, constituency: Constituency) -> bool:
     """Whether the user sees the constituency and all of its counties."""
-    if not user.covers(constituency.province_id):
+    if not permissions.sees(user, constituency.province_id):
         return False
-    return all(user.covers(county.province_id, county.id) for county in constituency_counties(session, constituency))
+    counties = constituency_counties(session, constituency)
+    return all(permissions.sees(user, county.province_id, county.id) for county in counties)
 
 
 def constituencies(session: Session, user: User) -> list[Constituency]:
@@ -241,12 +244,6 @@ def constituencies(session: Session, user: User) -> list[Constituency]:
     if not user.is_admin:
         query = query.where(Constituency.province_id == user.province_id)
     return [c for c in session.exec(query).all() if may_see_constituency(session, user, c)]
-
-
-def constituency_of(session: Session, project: Project) -> Constituency | None:
-    """The constituency of the project's county, if it has one."""
-    county = session.get(County, project.county_id)
-    return session.get(Constituency, county.constituency_id) if county.constituency_id else None
 
 
 @dataclass(frozen=True)

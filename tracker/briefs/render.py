@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 
-from tracker import PROJECT_ROOT
+from tracker.core.config import PROJECT_ROOT
 from tracker.core.i18n import gettext
 
 FONTS = PROJECT_ROOT / "tracker" / "static" / "vendor" / "fonts"

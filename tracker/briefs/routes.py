@@ -4,6 +4,8 @@ from pathlib import Path
 from flask import Blueprint, current_app, send_file, url_for
 from flask_login import current_user, login_required
 
+from tracker.accounts import permissions
+from tracker.accounts.permissions import Action
 from tracker.briefs import queries, render, services
 from tracker.briefs.forms import IssueForm
 from tracker.core import clock
@@ -15,6 +17,7 @@ from tracker.core.htmx import render as render_page
 from tracker.core.i18n import current_language, gettext
 from tracker.core.persian import format_number
 from tracker.projects import queries as projects
+from tracker.projects import sections
 
 bp = Blueprint("briefs", __name__)
 
@@ -23,12 +26,6 @@ bp = Blueprint("briefs", __name__)
 @login_required
 def require_login():
     """Every page of this area needs a logged-in user."""
-
-
-@bp.app_template_global()
-def project_briefs_of(project):
-    """The briefs issued on a project, for the brief section of its page."""
-    return queries.project_briefs(get_session(), project)
 
 
 @bp.app_template_global()
@@ -70,7 +67,7 @@ def issue_project(ref: str):
     """Issue a project's brief: the form again with a download link (htmx), or back to the project page."""
     session = get_session()
     project = projects.get_project(session, current_user, ref)
-    services.require_issuer(current_user, project.province_id, project.county_id)
+    permissions.require(current_user, Action.issue_brief, project.province_id, project.county_id)
 
     def issue(for_whom: str):
         return services.issue_project_brief(session, actor=current_user, project=project, for_whom=for_whom,
@@ -107,7 +104,7 @@ def issue_constituency(constituency_id: int):
     """Issue a constituency's brief."""
     session = get_session()
     constituency = queries.get_constituency(session, current_user, constituency_id)
-    services.require_issuer(current_user, constituency.province_id)
+    permissions.require(current_user, Action.issue_brief, constituency.province_id)
 
     def issue(for_whom: str):
         return services.issue_constituency_brief(session, actor=current_user, constituency=constituency,
@@ -164,3 +161,7 @@ def file_size(size_bytes: int) -> str:
         return gettext("%(size)s MB", size=format_number(round(size_bytes / 1024 / 1024, 1), current_language()))
     return gettext("%(size)s KB", size=format_number(max(1, round(size_bytes / 1024)), current_language()))
 
+
+sections.register_section(sections.Section(
+    "briefs", "briefs/_project_section.html", 50,
+    lambda session, _user, project: {"issued_briefs": queries.project_briefs(session, project)}))

@@ -9,8 +9,9 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from tracker import PROJECT_ROOT
+from tracker.accounts import permissions
 from tracker.accounts.models import User
+from tracker.accounts.permissions import Action
 from tracker.briefs import queries, render
 from tracker.briefs.models import Brief, BriefKind
 from tracker.briefs.qr import qr_data_uri
@@ -18,7 +19,8 @@ from tracker.budgets.chart import budget_chart_html
 from tracker.budgets.models import Figure
 from tracker.core import clock
 from tracker.core.audit import record_change
-from tracker.core.errors import Forbidden, InvalidInput, NotFound
+from tracker.core.config import PROJECT_ROOT
+from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import jalali_year, number_in_locale
 from tracker.places.models import Constituency, Province
@@ -101,14 +103,6 @@ def print_media(settings: BriefSettings) -> Media:
     return Media(Path(settings.logo).resolve().as_uri() if settings.logo else None, photo_src, None)
 
 
-def require_issuer(actor: User, province_id: int, county_id: int | None = None) -> None:
-    """Refuse a subject outside the actor's scope (404) or a role that may not issue briefs (403)."""
-    if not actor.covers(province_id, county_id):
-        raise NotFound
-    if not actor.may_edit_projects():
-        raise Forbidden
-
-
 def check_for_whom(for_whom: str) -> str:
     """The addressee as typed, trimmed; too long is refused before anything is rendered."""
     for_whom = " ".join(for_whom.split())
@@ -152,7 +146,7 @@ def _common(media: Media) -> dict:
 def issue_project_brief(session: Session, *, actor: User, project: Project, for_whom: str,
                         settings: BriefSettings, now: datetime | None = None) -> Brief:
     """Render a project's brief as PDF, archive it and record who issued it for whom."""
-    require_issuer(actor, project.province_id, project.county_id)
+    permissions.require(actor, Action.issue_brief, project.province_id, project.county_id)
     for_whom = check_for_whom(for_whom)
     province = session.get(Province, project.province_id)
 
@@ -169,7 +163,7 @@ def issue_constituency_brief(session: Session, *, actor: User, constituency: Con
     """Render a constituency's brief as PDF, archive it and record who issued it for whom."""
     if not queries.may_see_constituency(session, actor, constituency):
         raise NotFound
-    require_issuer(actor, constituency.province_id)
+    permissions.require(actor, Action.issue_brief, constituency.province_id)
     for_whom = check_for_whom(for_whom)
     province = session.get(Province, constituency.province_id)
 

@@ -1,13 +1,18 @@
 """Forms of the budgets area: a cell's new amount, and the reason and letter that go with it."""
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import ValidationError
 
 from tracker.budgets.models import Figure
 from tracker.budgets.services import FigureChange, SourceData
+from tracker.core.audit import ActivityLabels, AuditEvent, register_activity
 from tracker.core.forms import ChoiceField, IntegerInput, JalaliDateField, max_length, required
+from tracker.core.i18n import current_language, format_digits, gettext
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.money import AmountError, parse_rials
+from tracker.core.persian import format_number
 
 FIGURE_LABELS = {
     Figure.approved: _l("Approved credit"),
@@ -58,3 +63,17 @@ class SourceForm(FlaskForm):
         """The typed values for the budget services."""
         return SourceData(code=self.code.data, name_fa=self.name_fa.data, name_en=self.name_en.data or "",
                           position=self.position.data or 0, active=self.active.data)
+
+
+def _describe_change(event: AuditEvent) -> str:
+    """A change of credit in the reader's language: the figure, its fiscal year, and the amounts from and to."""
+    after = event.after or {}
+    year = re.search(r"1[34]\d\d", event.summary)  # the line's fiscal year, stored as the event's summary
+    language = current_language()
+    return gettext("%(figure)s %(year)s: from %(old)s to %(new)s rials",
+                   figure=FIGURE_LABELS[Figure(after["figure"])], year=format_digits(year.group(0) if year else ""),
+                   old=format_number(after["from_amount"], language), new=format_number(after["to_amount"], language))
+
+
+register_activity("budget_entries", ActivityLabels(actions={"create": _l("changed a credit figure")},
+                                                   describe=_describe_change))

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from tracker.accounts import permissions
 from tracker.accounts.models import User
 from tracker.budgets.models import BudgetEntry, BudgetLine, Figure, FundingSource
 from tracker.core.db import PERSIAN
@@ -116,7 +117,7 @@ class GridPage:
 
 
 def _grid_clauses(user: User, filters: GridFilters) -> list:
-    clauses = projects.project_scope(user)
+    clauses = permissions.scope(user, Project.province_id, Project.county_id)
     if filters.county_id:
         clauses.append(Project.county_id == filters.county_id)
     if filters.status:

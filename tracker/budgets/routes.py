@@ -8,15 +8,17 @@ from flask_login import current_user, login_required
 from tracker.accounts import permissions
 from tracker.accounts.permissions import Action
 from tracker.budgets import exports, queries, services
+from tracker.budgets.chart import budget_chart_svg
 from tracker.budgets.forms import FIGURE_LABELS, UNIT_LABELS, CellForm, SourceForm
 from tracker.budgets.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Figure
 from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, InvalidInput, NotFound
 from tracker.core.forms import show_errors
-from tracker.core.htmx import form_view, render
+from tracker.core.htmx import form_view, int_arg, render
 from tracker.core.jalali import jalali_year
 from tracker.projects import queries as projects
+from tracker.projects import sections
 from tracker.projects.models import ProjectStatus
 
 bp = Blueprint("budgets", __name__)
@@ -34,14 +36,9 @@ def labels():
     return {"figure_labels": FIGURE_LABELS, "unit_labels": UNIT_LABELS, "figures": list(Figure)}
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.values.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def _grid_filters() -> queries.GridFilters:
     """The grid's year, figure and filters from the query string (or the form an edit posts)."""
-    year = _int_arg("year")
+    year = int_arg("year")
     if year is None or not FIRST_FISCAL_YEAR <= year <= LAST_FISCAL_YEAR:
         year = jalali_year(clock.today())
     figure = request.values.get("figure", "")
@@ -49,10 +46,10 @@ def _grid_filters() -> queries.GridFilters:
     return queries.GridFilters(
         fiscal_year=year,
         figure=Figure(figure) if figure in Figure.__members__ else Figure.allocated,
-        county_id=_int_arg("county"),
+        county_id=int_arg("county"),
         status=ProjectStatus(status) if status in ProjectStatus.__members__ else None,
-        source_id=_int_arg("source"),
-        page=_int_arg("page") or 1,
+        source_id=int_arg("source"),
+        page=int_arg("page") or 1,
     )
 
 
@@ -66,7 +63,7 @@ def grid():
         page=queries.grid(session, current_user, filters),
         sources=queries.sources(session), counties=permissions.visible_counties(session, current_user),
         years=range(LAST_FISCAL_YEAR, FIRST_FISCAL_YEAR - 1, -1),
-        may_edit=current_user.may_edit_budgets(),
+        may_edit=permissions.may(current_user, Action.edit_budget),
     )
 
 
@@ -80,7 +77,8 @@ def _cell_context(project_id: int, year: int, source_id: int) -> dict:
     filters = _grid_filters()
     filters.fiscal_year = year
     return {"project": project, "source": source, "line": line, "filters": filters,
-            "project_id": project.id, "source_id": source.id, "may_edit": current_user.may_edit_budgets()}
+            "project_id": project.id, "source_id": source.id,
+            "may_edit": permissions.may(current_user, Action.edit_budget)}
 
 
 def _cell_view(context: dict, status: int = 200, **extra):
@@ -96,7 +94,7 @@ def _cell_view(context: dict, status: int = 200, **extra):
 def cell(project_id: int, year: int, source_id: int):
     """One cell: its figure, or (with ?edit=1) the form that changes it."""
     context = _cell_context(project_id, year, source_id)
-    if request.args.get("edit") and current_user.may_edit_budgets():
+    if request.args.get("edit") and permissions.may(current_user, Action.edit_budget):
         line = context["line"]
         form = CellForm(formdata=None, data={"version": line.version if line else 0})
         return render("budgets/cell.html", "budgets/_cell_form.html", form=form, **context)
@@ -107,7 +105,7 @@ def cell(project_id: int, year: int, source_id: int):
 def save_cell(project_id: int, year: int, source_id: int):
     """Save a new figure: the cell and the totals it changes, a 422 with the reason, or a 409 conflict."""
     session = get_session()
-    services.require_budget_editor(current_user)
+    permissions.require(current_user, Action.edit_budget)
     context = _cell_context(project_id, year, source_id)
     filters = context["filters"]
     form = CellForm()
@@ -168,7 +166,6 @@ def history(line_id: int):
     return render("budgets/history.html", "budgets/_history.html", line=line, rows=rows)
 
 
-
 EXPORTS = {
     "csv": (exports.grid_csv, exports.project_budget_csv, exports.CSV_MIMETYPE),
     "xlsx": (exports.grid_xlsx, exports.project_budget_xlsx, exports.XLSX_MIMETYPE),
@@ -194,3 +191,12 @@ def project_export(ref: str, fmt: str):
     project = projects.get_project(session, current_user, ref)
     data = EXPORTS[fmt][1](project.name, queries.project_budget(session, project))
     return _download(data, fmt, exports.project_budget_filename(project.slug, fmt))
+
+
+def _section_context(session, _user, project) -> dict:
+    """The credit of a project's page: by year and source, with its chart."""
+    budget = queries.project_budget(session, project)
+    return {"budget": budget, "budget_chart": budget_chart_svg(budget.by_source())}
+
+
+sections.register_section(sections.Section("budget", "budgets/_project_budget.html", 30, _section_context))

@@ -20,7 +20,7 @@ from tracker.budgets.models import (
 )
 from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
-from tracker.core.errors import Conflict, Forbidden, InvalidInput
+from tracker.core.errors import Conflict, InvalidInput
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import number_in_locale
 from tracker.core.money import MAX_RIALS
@@ -52,12 +52,6 @@ class FigureChange:
     reason: str
     letter_number: str = ""
     letter_date: date | None = None
-
-
-def require_budget_editor(actor: User) -> None:
-    """Refuse a role that may not change credit figures."""
-    if not actor.may_edit_budgets():
-        raise Forbidden
 
 
 def _check(session: Session, change: FigureChange, line: BudgetLine) -> None:
@@ -114,7 +108,7 @@ def _line(session: Session, change: FigureChange) -> BudgetLine:
 def change_figure(session: Session, *, actor: User, change: FigureChange) -> BudgetEntry:
     """Append a ledger entry setting one figure; a stale version is a Conflict, nothing is overwritten."""
     project = projects.get_project(session, actor, change.project_id)
-    require_budget_editor(actor)
+    permissions.require(actor, Action.edit_budget)
     # Check against the line as it stands (before its first figure, an empty one never stored), so that a
     # refused change leaves nothing behind, not even an empty line.
     line = queries.find_line(session, change.project_id, change.fiscal_year, change.source_id) or BudgetLine(
@@ -146,7 +140,7 @@ def change_figure(session: Session, *, actor: User, change: FigureChange) -> Bud
     session.add(entry)
     session.flush()
     record_change(session, actor_id=actor.id, action="create", record=entry, before=None, project_id=project.id,
-                  summary=f"{change.figure.value} {change.fiscal_year}: {before} → {change.amount}")
+                  summary=str(change.fiscal_year))  # the activity words the change from the entry itself
     return entry
 
 

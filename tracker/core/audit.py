@@ -1,5 +1,8 @@
-"""The audit trail: one event per create, edit and delete, with before and after."""
+"""The audit trail: one event per create, edit and delete, with before and after; and the registry of the
+labels each area gives its events."""
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -81,3 +84,36 @@ def record_change(
     )
     session.add(event)
     return event
+
+
+@dataclass(frozen=True)
+class AuditedColumn:
+    """How a project's activity names a column of an audited table, and its values when they are choices."""
+
+    label: object
+    choices: dict | None = None
+    shown: bool = True  # False: an internal link (an id) the event's summary already says in words
+
+
+@dataclass(frozen=True)
+class ActivityLabels:
+    """What an area's table shows in a project's activity: its actions, its columns, and how to word an event."""
+
+    actions: dict[str, object]
+    columns: dict[str, AuditedColumn] = field(default_factory=dict)
+    describe: Callable[[AuditEvent], str] | None = None  # the event in words, in the reader's language
+
+
+# Each area registers the labels of the tables it owns, so that a project's activity names every change the way
+# that area's forms do, in the reader's language (filled when the area's labels are imported).
+ACTIVITY: dict[str, ActivityLabels] = {}
+
+
+def register_activity(table: str, labels: ActivityLabels) -> None:
+    """Let a project's activity name the events of one table."""
+    ACTIVITY[table] = labels
+
+
+def activity_of(table: str) -> ActivityLabels:
+    """The labels of a table's events (none registered: the raw action and column names)."""
+    return ACTIVITY.get(table, ActivityLabels({}))

@@ -5,7 +5,7 @@ from alembic.config import Config
 from flask import current_app
 from flask.cli import AppGroup
 
-from tracker import PROJECT_ROOT
+from tracker.core.config import PROJECT_ROOT
 
 db_cli = AppGroup("db", help="Apply or roll back database migrations.")
 

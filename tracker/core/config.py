@@ -3,6 +3,9 @@ import os
 import secrets
 from pathlib import Path
 
+# The checkout: templates/, migrations/ and instance/ are found from here.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+
 
 def database_url(url: str) -> str:
     """Map a plain postgresql:// URL to the installed psycopg 3 driver."""

@@ -1,8 +1,12 @@
 """Form fields that read Persian input: Jalali dates and numbers in either digit set."""
+import uuid
+
 from flask import request
-from wtforms import SelectField, StringField
+from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.fields import FieldList
 from wtforms.fields.choices import Choice, SelectChoice
-from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.core.i18n import current_language
 from tracker.core.i18n import lazy_gettext as _l
@@ -133,3 +137,66 @@ def field_errors(form) -> tuple[str, list[str]]:
     form.validate()
     field = getattr(form, name, None)
     return name, list(field.errors) if field is not None else []
+
+
+def date_required():
+    """A date must be typed; unlike DataRequired, this keeps the reason a typed date was refused (not a leap year)."""
+    return InputRequired(message=_l("This field is required."))
+
+
+def parse_uuid(text: str | None) -> uuid.UUID | None:
+    """A UUID a client sent, or None when it is missing or malformed."""
+    try:
+        return uuid.UUID(str(text or "").strip())
+    except ValueError:
+        return None
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices (ids, by default) as a list of checkboxes, easier to tap than a multiple select.
+
+    By default the service checks the choices (they depend on the record); validate_choice=True lets the form.
+    """
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, coerce=int, validate_choice=False, **kwargs):
+        super().__init__(label, validators, coerce=coerce, validate_choice=validate_choice, **kwargs)
+
+
+def filled_rows(field_list) -> list:
+    """The rows of a repeated field that were filled in."""
+    return [entry for entry in field_list if not entry.form.is_blank()]
+
+
+def show_row_errors(form, errors: dict, only_new: bool = False) -> None:
+    """Put a service's failures next to their fields, repeated rows (decisions-2-owner) included.
+
+    only_new: leave a field that already has the form's own error alone (one message a field is enough).
+    """
+    for key, message in errors.items():
+        target = _field_for(form, key)
+        if only_new and target is not None and target.errors:
+            continue
+        if target is None:
+            form.form_errors.append(str(message))
+            continue
+        if isinstance(target.errors, tuple):
+            target.errors = list(target.errors)
+        target.errors.append(str(message))
+
+
+def _field_for(form, key: str):
+    name, _sep, rest = key.partition("-")
+    field = getattr(form, name, None)
+    if field is None or not rest:
+        return field
+    number, _sep, sub = rest.partition("-")
+    if not isinstance(field, FieldList) or not number.isdigit():
+        return None
+    rows = filled_rows(field)
+    if int(number) >= len(rows):
+        return None
+    row = rows[int(number)].form
+    return getattr(row, getattr(row, "ERROR_ALIASES", {}).get(sub, sub), None) if sub else None

@@ -41,3 +41,14 @@ def form_view(form, save, page: str, fragment: str, /, **context) -> Response:
         else:
             return redirect_to(done_url)
     return render(page, fragment, status=422 if form.errors else 200, form=form, **context)
+
+
+def is_post() -> bool:
+    """Whether the request sends a form (rather than asking for one)."""
+    return request.method == "POST"
+
+
+def int_arg(name: str) -> int | None:
+    """A whole number from the query string (or the posted form), or None when it is missing or not a number."""
+    value = request.values.get(name, "")
+    return int(value) if value.isdigit() else None

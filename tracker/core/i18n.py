@@ -1,11 +1,12 @@
-"""Language choice and the Jinja filters that show dates and numbers in it."""
+"""Language choice and every Jinja filter that shows a value in it: dates, numbers, money, audited changes."""
+from datetime import date, datetime
 from pathlib import Path
 
 from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, session
 from flask_babel import Babel, LazyString, get_locale
 
-from tracker.core import clock, jalali, persian
+from tracker.core import audit, clock, jalali, persian
 
 
 def select_locale() -> str:
@@ -63,6 +64,55 @@ def text_direction() -> str:
     return "rtl" if current_language() == "fa" else "ltr"
 
 
+def format_digits(text: object) -> str:
+    """Digits in the reader's language (years, days; no grouping)."""
+    return persian.to_persian_digits(text) if current_language() == "fa" else str(text)
+
+
+def activity_label(event: audit.AuditEvent) -> str:
+    """What an audit event did, as its area names it ("edited a milestone")."""
+    return str(audit.activity_of(event.entity).actions.get(event.action, event.action))
+
+
+def activity_summary(event: audit.AuditEvent) -> str:
+    """The event in words: its area's description in the reader's language, else the summary it was stored with."""
+    describe = audit.activity_of(event.entity).describe
+    return describe(event) if describe else event.summary
+
+
+def shown_changes(event: audit.AuditEvent) -> list[tuple[str, object, object]]:
+    """An edit's changed columns with their values before and after, those its area shows."""
+    columns = audit.activity_of(event.entity).columns
+    before = event.before or {}
+    return [(key, before.get(key), value) for key, value in (event.after or {}).items()
+            if key not in columns or columns[key].shown]
+
+
+def change_label(key: str, table: str) -> str:
+    """The form's name for an audited column."""
+    column = audit.activity_of(table).columns.get(key)
+    return str(column.label) if column else key
+
+
+def change_value(value, key: str, table: str) -> str:
+    """An audited value shown as the form shows it: choice labels, Jalali dates, Persian digits."""
+    if value is None or value == "":
+        return "—"
+    column = audit.activity_of(table).columns.get(key)
+    if column and column.choices:
+        return str(next((label for option, label in column.choices.items() if option.value == value), value))
+    language = current_language()
+    if key.endswith(("_date", "_on")):
+        return jalali.format_jalali(date.fromisoformat(value), locale=language)
+    if key.endswith("_at"):
+        return jalali.format_jalali_datetime(datetime.fromisoformat(value), locale=language)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, int | float):
+        return persian.format_number(value, locale=language)
+    return str(value)
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and register the display filters."""
     from tracker.core import money  # money's messages need this module first
@@ -75,8 +125,10 @@ def init_app(app: Flask) -> None:
         jinput=lambda d: jalali.jalali_input_value(d, locale=current_language()),
         num=lambda n: persian.format_number(n, locale=current_language()),
         pct=lambda n: persian.format_percent(n, locale=current_language()),
-        digits=lambda s: persian.to_persian_digits(s) if current_language() == "fa" else str(s),
+        digits=format_digits,
         rials_short=lambda n: money.short_rials(n, current_language()) if n is not None else "",
+        activity_label=activity_label, activity_summary=activity_summary, shown_changes=shown_changes,
+        change_label=change_label, change_value=change_value,
     )
     app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction,
                                   today=clock.today)

@@ -159,3 +159,8 @@ def persian_collate(a: str, b: str) -> int:
     """Compare two strings in Persian order, returning -1, 0 or 1 (for sqlite create_collation)."""
     key_a, key_b = persian_sort_key(a), persian_sort_key(b)
     return (key_a > key_b) - (key_a < key_b)
+
+
+def trimmed(text: str | None) -> str:
+    """Text as typed, without the spaces around it (nothing typed: empty)."""
+    return (text or "").strip()

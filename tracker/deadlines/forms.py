@@ -1,11 +1,10 @@
 """Forms and labels of the deadlines area: the administrator's reminder defaults and holidays, and lists of days."""
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.core.forms import IntegerInput, max_length, required
+from tracker.core.forms import CheckboxesField, IntegerInput, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.deadlines.calendar import _days
 from tracker.deadlines.models import DeadlineKind
@@ -53,13 +52,6 @@ def not_negative(_form, field):
         raise ValidationError(str(_l("Days cannot be negative.")))
 
 
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (big enough to tap)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class SettingsForm(FlaskForm):
     """The default reminder rule and the weekdays off."""
 
@@ -68,7 +60,7 @@ class SettingsForm(FlaskForm):
                                  validators=[required(), not_negative])
     escalate_after = IntegerInput(_l("Tell the province's directors after this many days overdue (0 for never)"),
                                   validators=[required(), not_negative])
-    days_off = CheckboxesField(_l("Weekdays offices are closed"), coerce=int)
+    days_off = CheckboxesField(_l("Weekdays offices are closed"), validate_choice=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

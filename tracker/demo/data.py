@@ -1,4 +1,5 @@
 """The demo data set: the Kazerun workers' pool as reported on 1404/06/25, and labelled sample data."""
+from dataclasses import dataclass
 
 DEMO_PASSWORD = "pishraft-1404"
 
@@ -114,3 +115,14 @@ SAMPLE_BUDGETS = [
     ("تعمیر سیستم گرمایش مهمانسرای کارگران کوه‌چنار", 1405, "national", 3_000_000_000, 1_000_000_000, 0, 0),
 ]
 SAMPLE_BUDGET_REASON = "داده نمونه برای نمایش"
+
+
+@dataclass(frozen=True)
+class DemoLogins:
+    """What the login page lists in demo mode: the demo users and their one password."""
+
+    users: list
+    password: str
+
+
+LOGINS = DemoLogins(USERS, DEMO_PASSWORD)

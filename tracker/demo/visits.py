@@ -12,6 +12,7 @@ from sqlmodel import Session
 from tracker.accounts import queries as accounts
 from tracker.core.jalali import parse_jalali_date
 from tracker.demo.data import KAZERUN_POOL
+from tracker.meetings import services as meeting_services
 from tracker.places import queries as places
 from tracker.projects import queries as projects
 from tracker.visits import services as visits
@@ -71,9 +72,9 @@ def _meeting(session: Session) -> None:
     spec = KAZERUN_MEETING
     author = accounts.find_by_username(session, spec["author"])
     county = places.find_county(session, author.province_id, spec["county"])
-    visits.create_meeting(session, actor=author, data=visits.MeetingData(
+    meeting_services.create_meeting(session, actor=author, data=meeting_services.MeetingData(
         id=uuid.UUID(spec["id"]), held_on=parse_jalali_date(spec["date"]), body=spec["body"], county_id=county.id,
-        agenda=tuple(visits.AgendaData(title) for title in spec["agenda"]),
+        agenda=tuple(meeting_services.AgendaData(title) for title in spec["agenda"]),
     ))
 
 

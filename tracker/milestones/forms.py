@@ -4,6 +4,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
+from tracker.core.audit import ActivityLabels, AuditedColumn, register_activity
 from tracker.core.forms import ChoiceField, IntegerInput, JalaliDateField, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.deadlines.forms import DaysField, not_negative
@@ -97,3 +98,18 @@ class TemplateForm(FlaskForm):
 for _number, _title in enumerate(TEMPLATE_PHASES):
     setattr(TemplateForm, f"title_{_number}", StringField(_l("Phase"), default=_title, validators=[max_length(300)]))
     setattr(TemplateForm, f"due_{_number}", JalaliDateField(_l("Due date")))
+
+
+register_activity("milestones", ActivityLabels(
+    actions={"create": _l("added a milestone"), "update": _l("edited a milestone"),
+             "delete": _l("removed a milestone")},
+    columns={
+        "title": AuditedColumn(_l("Title")),
+        "due_date": AuditedColumn(_l("Due date")),
+        "state": AuditedColumn(_l("State"), STATE_LABELS),
+        "met_on": AuditedColumn(_l("Date met")),
+        "responsible_user_id": AuditedColumn(_l("Responsible")),
+        "responsible_agency_id": AuditedColumn(_l("Responsible")),
+        "reminder_rule": AuditedColumn(_l("Reminders for this milestone")),
+    },
+))

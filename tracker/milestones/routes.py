@@ -4,6 +4,8 @@ from datetime import timedelta
 from flask import Blueprint, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.accounts import permissions
+from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.errors import InvalidInput
@@ -12,7 +14,7 @@ from tracker.core.htmx import is_htmx, redirect_to, render
 from tracker.milestones import queries, services
 from tracker.milestones.forms import STATE_LABELS, MetForm, MilestoneForm, TemplateForm
 from tracker.projects import queries as projects
-from tracker.projects.services import require_editor
+from tracker.projects import sections
 
 bp = Blueprint("milestones", __name__)
 
@@ -29,17 +31,12 @@ def labels():
     return {"milestone_state_labels": STATE_LABELS}
 
 
-@bp.app_template_global()
-def milestones_of(project) -> list[queries.MilestoneRow]:
-    """The project page's milestones (its section includes itself, so the projects area needs no change)."""
-    return queries.project_milestones(get_session(), project.id)
-
-
 def _section(project):
     """After a save: the milestones section in place (htmx), or the project page."""
     if not is_htmx():
         return redirect_to(url_for("projects.show", ref=project.slug) + "#milestones")
-    response = make_response(render("milestones/_section.html", project=project).get_data())
+    context = _section_context(get_session(), current_user, project)
+    response = make_response(render("milestones/_section.html", project=project, **context).get_data())
     response.headers["HX-Retarget"] = "#milestones"
     response.headers["HX-Reswap"] = "innerHTML"
     return response
@@ -48,7 +45,7 @@ def _section(project):
 def _editable(ref: str):
     session = get_session()
     project = projects.get_project(session, current_user, ref)
-    require_editor(current_user, project.province_id, project.county_id)
+    permissions.require(current_user, Action.edit, project.province_id, project.county_id)
     return session, project
 
 
@@ -161,3 +158,10 @@ def check_field():
         errors = []  # the choices depend on the project; checked on save
     return render_template("_field_errors.html", name=name, errors=errors)
 
+
+def _section_context(session, _user, project) -> dict:
+    """What the milestones section of a project's page shows."""
+    return {"milestone_rows": queries.project_milestones(session, project.id)}
+
+
+sections.register_section(sections.Section("milestones", "milestones/_section.html", 20, _section_context))

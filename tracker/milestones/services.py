@@ -5,7 +5,9 @@ from datetime import date
 
 from sqlmodel import Session
 
+from tracker.accounts import permissions
 from tracker.accounts.models import User
+from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import InvalidInput
@@ -16,7 +18,6 @@ from tracker.deadlines.models import DeadlineKind, DeadlineState
 from tracker.deadlines.services import DeadlineData, rule_errors, track_deadline, untrack_deadline
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.projects.models import Agency, Project
-from tracker.projects.services import require_editor
 
 # The usual phases of a renovation, in order (Persian: they become the milestones' titles, which are data).
 TEMPLATE_PHASES = [
@@ -77,7 +78,7 @@ def _check_responsible(session: Session, project: Project, responsible: Responsi
         return {}
     if responsible.user_id:
         user = session.get(User, responsible.user_id)
-        if user is not None and user.active and (user.is_admin or user.covers(project.province_id)):
+        if user is not None and user.active and (user.is_admin or permissions.sees(user, project.province_id)):
             return {}
     else:
         agency = session.get(Agency, responsible.agency_id)
@@ -86,12 +87,12 @@ def _check_responsible(session: Session, project: Project, responsible: Responsi
     return {"responsible": _l("Choose a responsible person or agency from the list.")}
 
 
-def _check(session: Session, project: Project, data: MilestoneData, field_prefix: str = "") -> dict:
+def _check(session: Session, project: Project, data: MilestoneData) -> dict:
     errors = {}
     if not data.title.strip():
         errors["title"] = _l("This field is required.")
     if project.start_date and data.due_date < project.start_date:
-        errors[field_prefix + "due_date"] = _l(
+        errors["due_date"] = _l(
             "The due date cannot be before the project's start (%(start)s).",
             start=format_jalali(project.start_date))
     errors |= _check_responsible(session, project, data.responsible)
@@ -132,7 +133,7 @@ def _track(session: Session, project: Project, milestone: Milestone) -> None:
 def add_milestone(session: Session, *, actor: User, project: Project, data: MilestoneData,
                   is_sample: bool = False) -> Milestone:
     """Add a milestone to a project the actor may edit."""
-    require_editor(actor, project.province_id, project.county_id)
+    permissions.require(actor, Action.edit, project.province_id, project.county_id)
     if errors := _check(session, project, data):
         raise InvalidInput(errors)
     milestone = Milestone(project_id=project.id, title="", due_date=data.due_date, is_sample=is_sample)
@@ -148,7 +149,7 @@ def add_milestone(session: Session, *, actor: User, project: Project, data: Mile
 def update_milestone(session: Session, *, actor: User, project: Project, milestone: Milestone,
                      data: MilestoneData) -> Milestone:
     """Change a milestone: its title, date, responsible, state, date met or reminder rule."""
-    require_editor(actor, project.province_id, project.county_id)
+    permissions.require(actor, Action.edit, project.province_id, project.county_id)
     if errors := _check(session, project, data):
         raise InvalidInput(errors)
     before = snapshot(milestone)
@@ -169,7 +170,7 @@ def mark_met(session: Session, *, actor: User, project: Project, milestone: Mile
 
 def remove_milestone(session: Session, *, actor: User, project: Project, milestone: Milestone) -> None:
     """Delete a milestone; its reminders stop, the ones sent stay as history."""
-    require_editor(actor, project.province_id, project.county_id)
+    permissions.require(actor, Action.edit, project.province_id, project.county_id)
     before = snapshot(milestone)
     untrack_deadline(session, DeadlineKind.milestone, str(milestone.id))
     session.delete(milestone)
@@ -201,7 +202,7 @@ class TemplateRow:
 def start_from_template(session: Session, *, actor: User, project: Project, rows: list[TemplateRow],
                         responsible: Responsible | None = None) -> list[Milestone]:
     """Create the usual renovation phases with the dates given; all of them, or none when one is wrong."""
-    require_editor(actor, project.province_id, project.county_id)
+    permissions.require(actor, Action.edit, project.province_id, project.county_id)
     errors = {}
     chosen = [(number, row) for number, row in enumerate(rows) if row.due_date is not None]
     if not chosen:

@@ -3,9 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from tracker.core.audit import ActivityLabels, AuditedColumn, register_activity
 from tracker.core.forms import ChoiceField, DecimalInput, IntegerInput, JalaliDateField, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
-from tracker.milestones.models import MilestoneState
 from tracker.projects.models import (
     AgencyKind,
     CommitmentState,
@@ -15,7 +15,6 @@ from tracker.projects.models import (
     Strategy,
 )
 from tracker.projects.services import AgencyData, FacilityData, PartnerData, ProjectData
-from tracker.visits.models import DecisionState
 
 STATUS_LABELS = {
     ProjectStatus.planned: _l("Planned"),
@@ -65,59 +64,33 @@ COMMITMENT_STATE_LABELS = {
     CommitmentState.dropped: _l("Dropped"),
 }
 
-ACTIVITY_LABELS = {
-    ("create", "projects"): _l("created the project"),
-    ("update", "projects"): _l("edited the project"),
-    ("create", "partners"): _l("added a partner"),
-    ("update", "partners"): _l("edited a partner"),
-    ("delete", "partners"): _l("removed a partner"),
-    ("create", "milestones"): _l("added a milestone"),
-    ("update", "milestones"): _l("edited a milestone"),
-    ("delete", "milestones"): _l("removed a milestone"),
-    ("create", "visits"): _l("logged a visit"),
-    ("update", "visits"): _l("edited a visit"),
-    ("delete", "visits"): _l("deleted a visit"),
-    ("create", "decisions"): _l("recorded a decision"),
-    ("update", "decisions"): _l("updated a decision"),
-    ("delete", "decisions"): _l("removed a decision"),
-    ("create", "photos"): _l("added a photo"),
-    ("update", "photos"): _l("changed a photo's caption"),
-    ("delete", "photos"): _l("removed a photo"),
-}
-
-# The label and the choice labels of each audited column, to show a change the way the form names it.
-CHANGE_LABELS = {
-    "name": (_l("Name"), None),
-    "facility_id": (_l("Facility"), None),
-    "status": (_l("Status"), STATUS_LABELS),
-    "start_date": (_l("Start date"), None),
-    "target_date": (_l("Target date"), None),
-    "physical_progress": (_l("Physical progress (%)"), None),
-    "agreement": (_l("Agreement"), None),
-    "strategy": (_l("Strategy"), STRATEGY_LABELS),
-    "description": (_l("Description"), None),
-    "is_sample": (_l("Sample data"), None),
-    "agency_id": (_l("Agency"), None),
-    "role": (_l("Role"), PARTNER_ROLE_LABELS),
-    "commitment": (_l("Commitment"), None),
-    "due_date": (_l("Due date"), None),
-    "state": (_l("State"), {**COMMITMENT_STATE_LABELS, DecisionState.open: _l("Open"), DecisionState.done: _l("Done"),
-                            MilestoneState.met: _l("Met")}),
-    "title": (_l("Title"), None),
-    "met_on": (_l("Date met"), None),
-    "responsible_user_id": (_l("Responsible"), None),
-    "responsible_agency_id": (_l("Responsible"), None),
-    "reminder_rule": (_l("Reminders for this milestone"), None),
-    "visited_on": (_l("Date of the visit"), None),
-    "observed_progress": (_l("Physical progress seen (%)"), None),
-    "notes": (_l("Notes"), None),
-    "problems": (_l("Problems found"), None),
-    "caption": (_l("Caption"), None),
-    "text": (_l("Decision"), None),
-    "state_note": (_l("Note"), None),
-    "state_changed_at": (_l("State changed"), None),
-    "progress_visit_id": (_l("Progress from the visit"), None),
-}
+register_activity("projects", ActivityLabels(
+    actions={"create": _l("created the project"), "update": _l("edited the project")},
+    columns={
+        "name": AuditedColumn(_l("Name")),
+        "facility_id": AuditedColumn(_l("Facility")),
+        "status": AuditedColumn(_l("Status"), STATUS_LABELS),
+        "start_date": AuditedColumn(_l("Start date")),
+        "target_date": AuditedColumn(_l("Target date")),
+        "physical_progress": AuditedColumn(_l("Physical progress (%)")),
+        "agreement": AuditedColumn(_l("Agreement")),
+        "strategy": AuditedColumn(_l("Strategy"), STRATEGY_LABELS),
+        "description": AuditedColumn(_l("Description")),
+        "is_sample": AuditedColumn(_l("Sample data")),
+        # Which visit set the progress: the event's summary names the visit by its date.
+        "progress_visit_id": AuditedColumn(_l("Progress from the visit"), shown=False),
+    },
+))
+register_activity("partners", ActivityLabels(
+    actions={"create": _l("added a partner"), "update": _l("edited a partner"), "delete": _l("removed a partner")},
+    columns={
+        "agency_id": AuditedColumn(_l("Agency")),
+        "role": AuditedColumn(_l("Role"), PARTNER_ROLE_LABELS),
+        "commitment": AuditedColumn(_l("Commitment")),
+        "due_date": AuditedColumn(_l("Due date")),
+        "state": AuditedColumn(_l("State"), COMMITMENT_STATE_LABELS),
+    },
+))
 
 
 def _choices(labels: dict) -> list[tuple]:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, exists, func, or_
 from sqlmodel import Session, col, select
 
+from tracker.accounts import permissions
 from tracker.accounts.models import User
 from tracker.core.audit import AuditEvent
 from tracker.core.db import PERSIAN
@@ -29,7 +30,7 @@ def agencies(session: Session, user: User) -> list[Agency]:
 def get_agency(session: Session, user: User, agency_id: int) -> Agency:
     """An agency the user may see, else NotFound."""
     agency = session.get(Agency, agency_id)
-    if agency is None or not (agency.province_id is None or user.covers(agency.province_id)):
+    if agency is None or not (agency.province_id is None or permissions.sees(user, agency.province_id)):
         raise NotFound
     return agency
 
@@ -71,7 +72,7 @@ def get_facility(session: Session, user: User, facility_id: int) -> Facility:
     if facility is None:
         raise NotFound
     county = session.get(County, facility.county_id)
-    if not user.covers(county.province_id, county.id):
+    if not permissions.sees(user, county.province_id, county.id):
         raise NotFound
     return facility
 
@@ -81,18 +82,6 @@ def facility_by_name(session: Session, county_id: int, name: str) -> Facility | 
     wanted = normalize_search(name)
     same_county = session.exec(select(Facility).where(Facility.county_id == county_id)).all()
     return next((f for f in same_county if normalize_search(f.name) == wanted), None)
-
-
-
-
-def project_scope(user: User) -> list[ColumnElement[bool]]:
-    """The conditions that keep a query of projects to what the user may see."""
-    if user.is_admin:
-        return []
-    clauses = [Project.province_id == user.province_id]
-    if user.county_id:
-        clauses.append(Project.county_id == user.county_id)
-    return clauses
 
 
 @dataclass
@@ -134,7 +123,7 @@ class ProjectRow:
 
 def search_projects(session: Session, user: User, filters: ProjectFilters, page_size: int) -> Page[ProjectRow]:
     """The user's projects matching the filters, one page of them, newest change first."""
-    clauses = project_scope(user)
+    clauses = permissions.scope(user, Project.province_id, Project.county_id)
     for term in search_terms(filters.q):
         clauses.append(col(Project.search_text).contains(term, autoescape=True))
     if filters.province_id:
@@ -173,7 +162,7 @@ def get_project(session: Session, user: User, ref: str | int) -> Project:
         project = session.get(Project, int(ref))
     else:
         project = session.exec(select(Project).where(Project.slug == ref)).first()
-    if project is None or not user.covers(project.province_id, project.county_id):
+    if project is None or not permissions.sees(user, project.province_id, project.county_id):
         raise NotFound
     return project
 
@@ -253,3 +242,29 @@ def get_partner(session: Session, project: Project, partner_id: int) -> Partner:
     if partner is None or partner.project_id != project.id:
         raise NotFound
     return partner
+
+
+@dataclass(frozen=True)
+class People:
+    """Who may be named at a visit or meeting of a province: its users and the agencies it sees."""
+
+    users: list[User]
+    agencies: list[Agency]
+
+    def owner_choices(self) -> list[tuple[str, str]]:
+        """The values and labels of a decision's owner select (agencies, then users)."""
+        return ([(f"agency:{a.id}", a.name) for a in self.agencies]
+                + [(f"user:{u.id}", u.full_name or u.username) for u in self.users])
+
+
+def people(session: Session, province_id: int) -> People:
+    """The active users of a province and the agencies seen there (national ones too), in Persian order."""
+    users = session.exec(
+        select(User).where(User.province_id == province_id, col(User.active).is_(True))
+        .order_by(col(User.full_name).collate(PERSIAN), col(User.username))
+    ).all()
+    agencies = session.exec(
+        select(Agency).where(or_(col(Agency.province_id).is_(None), Agency.province_id == province_id))
+        .order_by(col(Agency.name).collate(PERSIAN))
+    ).all()
+    return People(list(users), list(agencies))

@@ -1,20 +1,14 @@
 """URL rules and thin views of the projects area."""
-from datetime import date, datetime
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker.accounts import permissions
-from tracker.budgets import queries as budget_queries
-from tracker.budgets.chart import budget_chart_svg
+from tracker.accounts.permissions import Action
 from tracker.core.db import get_session
 from tracker.core.forms import field_errors
-from tracker.core.htmx import form_view, redirect_to, render
-from tracker.core.i18n import current_language
-from tracker.core.i18n import lazy_gettext as _l
-from tracker.core.jalali import format_jalali, format_jalali_datetime
-from tracker.core.persian import format_number
-from tracker.projects import forms, queries, services
+from tracker.core.htmx import form_view, int_arg, redirect_to, render
+from tracker.projects import forms, queries, sections, services
 from tracker.projects.forms import AgencyForm, FacilityForm, PartnerForm, ProjectForm
 from tracker.projects.models import ProjectStatus
 
@@ -34,49 +28,18 @@ def labels():
         "status_labels": forms.STATUS_LABELS, "strategy_labels": forms.STRATEGY_LABELS,
         "facility_kind_labels": forms.FACILITY_KIND_LABELS, "agency_kind_labels": forms.AGENCY_KIND_LABELS,
         "partner_role_labels": forms.PARTNER_ROLE_LABELS, "commitment_labels": forms.COMMITMENT_STATE_LABELS,
-        "activity_labels": forms.ACTIVITY_LABELS,
     }
-
-
-@bp.app_template_filter("change_label")
-def change_label(key: str) -> str:
-    """The form's name for an audited column."""
-    return str(forms.CHANGE_LABELS.get(key, (key, None))[0])
-
-
-@bp.app_template_filter("change_value")
-def change_value(value, key: str) -> str:
-    """An audited value shown as the form shows it: choice labels, Jalali dates, Persian digits."""
-    if value is None or value == "":
-        return "—"
-    choices = forms.CHANGE_LABELS.get(key, (None, None))[1]
-    if choices:
-        return str(next((label for option, label in choices.items() if option.value == value), value))
-    if key.endswith(("_date", "_on")):
-        return format_jalali(date.fromisoformat(value), locale=current_language())
-    if key.endswith("_at"):
-        return format_jalali_datetime(datetime.fromisoformat(value), locale=current_language())
-    if isinstance(value, bool):
-        return str(_l("Yes") if value else _l("No"))
-    if isinstance(value, int | float):
-        return format_number(value, locale=current_language())
-    return str(value)
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _filters() -> queries.ProjectFilters:
     status = request.args.get("status", "")
     return queries.ProjectFilters(
         q=request.args.get("q", "").strip(),
-        province_id=_int_arg("province"),
-        county_id=_int_arg("county"),
+        province_id=int_arg("province"),
+        county_id=int_arg("county"),
         status=ProjectStatus(status) if status in ProjectStatus.__members__ else None,
-        agency_id=_int_arg("agency"),
-        page=_int_arg("page") or 1,
+        agency_id=int_arg("agency"),
+        page=int_arg("page") or 1,
     )
 
 
@@ -98,7 +61,7 @@ def index():
 @bp.get("/counties")
 def county_options():
     """The county choices of a province, for the dependent filter."""
-    counties = permissions.visible_counties(get_session(), current_user, _int_arg("province"))
+    counties = permissions.visible_counties(get_session(), current_user, int_arg("province"))
     return render_template("projects/_county_options.html", counties=counties, selected=None)
 
 
@@ -119,7 +82,7 @@ def _field_check(form):
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     """Create a project."""
-    services.require_editor(current_user)
+    permissions.require(current_user, Action.edit)
 
     def save(form):
         project = services.create_project(get_session(), actor=current_user, data=form.to_data())
@@ -136,12 +99,11 @@ def check_project_field():
 
 @bp.get("/<ref>")
 def show(ref: str):
-    """A project's page: its facts, partners and activity."""
+    """A project's page: its facts, the sections other areas register, and its activity."""
     session = get_session()
     project = queries.get_project(session, current_user, ref)
-    budget = budget_queries.project_budget(session, project)
     return render("projects/show.html", detail=queries.project_detail(session, project),
-                  budget=budget, budget_chart=budget_chart_svg(budget.by_source()))
+                  **sections.page_context(session, current_user, project))
 
 
 @bp.route("/<ref>/edit", methods=["GET", "POST"])
@@ -149,7 +111,7 @@ def edit(ref: str):
     """Edit a project in place (htmx) or on its own page."""
     session = get_session()
     project = queries.get_project(session, current_user, ref)
-    services.require_editor(current_user, project.province_id, project.county_id)
+    permissions.require(current_user, Action.edit, project.province_id, project.county_id)
 
     def save(form):
         services.update_project(session, actor=current_user, project=project,
@@ -169,7 +131,7 @@ def _partner_form(obj=None) -> PartnerForm:
 def _partner_view(ref: str, partner_id: int | None):
     session = get_session()
     project = queries.get_project(session, current_user, ref)
-    services.require_editor(current_user, project.province_id, project.county_id)
+    permissions.require(current_user, Action.edit, project.province_id, project.county_id)
     partner = queries.get_partner(session, project, partner_id) if partner_id else None
 
     def save(form):
@@ -233,7 +195,7 @@ def facility_list():
 def facility_form(facility_id: int | None = None):
     """Create or edit a facility."""
     session = get_session()
-    services.require_editor(current_user)
+    permissions.require(current_user, Action.edit)
     facility = queries.get_facility(session, current_user, facility_id) if facility_id else None
 
     def save(form):
@@ -274,7 +236,7 @@ def agency_list():
 def agency_form(agency_id: int | None = None):
     """Create or edit an agency."""
     session = get_session()
-    services.require_editor(current_user)
+    permissions.require(current_user, Action.edit)
     agency = queries.get_agency(session, current_user, agency_id) if agency_id else None
 
     def save(form):
@@ -292,3 +254,5 @@ def check_agency_field():
     """Inline validation of one agency field."""
     return _field_check(_agency_form())
 
+
+sections.register_section(sections.Section("partners", "projects/_partners.html", 40, lambda *_: {}))

@@ -6,11 +6,14 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from tracker.accounts import permissions
 from tracker.accounts.models import User
+from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.jalali import format_jalali
 from tracker.core.persian import normalize_search
 from tracker.deadlines.models import DeadlineKind, DeadlineState
 from tracker.deadlines.services import DeadlineData, track_deadline, untrack_deadline
@@ -40,14 +43,6 @@ def _assign(record, data) -> None:
     """Copy a form's typed values onto the record, text trimmed."""
     for key, value in asdict(data).items():
         setattr(record, key, _stripped(value))
-
-
-def require_editor(actor: User, province_id: int | None = None, county_id: int | None = None) -> None:
-    """Refuse a record outside the actor's scope (404) or a role that may not edit (403)."""
-    if province_id is not None and not actor.covers(province_id, county_id):
-        raise NotFound
-    if not actor.may_edit_projects():
-        raise Forbidden
 
 
 @dataclass(frozen=True)
@@ -109,10 +104,10 @@ def _check_project(session: Session, actor: User, data: ProjectData, project_id:
 
 def create_project(session: Session, *, actor: User, data: ProjectData) -> Project:
     """Create a project on a facility the actor may edit."""
-    require_editor(actor, None)
+    permissions.require(actor, Action.edit)
     facility = _check_project(session, actor, data, None)
     county = session.get(County, facility.county_id)
-    require_editor(actor, county.province_id, county.id)
+    permissions.require(actor, Action.edit, county.province_id, county.id)
     project = Project(
         **asdict(data) | {"name": data.name.strip()},
         slug=_unique_slug(session, data.name),
@@ -129,7 +124,7 @@ def create_project(session: Session, *, actor: User, data: ProjectData) -> Proje
 
 def update_project(session: Session, *, actor: User, project: Project, data: ProjectData) -> Project:
     """Change a project's fields; its slug stays, so links to it keep working."""
-    require_editor(actor, project.province_id, project.county_id)
+    permissions.require(actor, Action.edit, project.province_id, project.county_id)
     facility = _check_project(session, actor, data, project.id)
     county = session.get(County, facility.county_id)
     before = snapshot(project)
@@ -147,8 +142,9 @@ def update_project(session: Session, *, actor: User, project: Project, data: Pro
 
 
 def record_observed_progress(session: Session, *, actor: User, project: Project, progress: int | None,
-                             visit_id: uuid.UUID | None) -> None:
-    """Take a project's physical progress from the visit that observed it most recently (the visits area calls it)."""
+                             visit_id: uuid.UUID | None, visit_day: date | None = None) -> None:
+    """Take a project's physical progress from the visit that observed it most recently (the visits area calls it);
+    the activity names that visit by its day."""
     if (project.physical_progress, project.progress_visit_id) == (progress, visit_id):
         return
     before = snapshot(project)
@@ -157,7 +153,7 @@ def record_observed_progress(session: Session, *, actor: User, project: Project,
     session.add(project)
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=project, before=before,
-                  project_id=project.id, summary=project.name)
+                  project_id=project.id, summary=format_jalali(visit_day) if visit_day else project.name)
 
 
 @dataclass(frozen=True)
@@ -174,7 +170,7 @@ class FacilityData:
 
 def _check_facility(session: Session, actor: User, data: FacilityData, facility_id: int | None) -> County:
     county = places.get_county(session, data.county_id)
-    if county is None or not actor.covers(county.province_id, county.id):
+    if county is None or not permissions.sees(actor, county.province_id, county.id):
         raise InvalidInput({"county_id": _l("Choose a county in your province.")})
     same = queries.facility_by_name(session, county.id, data.name)
     if same is not None and same.id != facility_id:
@@ -184,9 +180,9 @@ def _check_facility(session: Session, actor: User, data: FacilityData, facility_
 
 def create_facility(session: Session, *, actor: User, data: FacilityData) -> Facility:
     """Create a facility in a county the actor may edit."""
-    require_editor(actor, None)
+    permissions.require(actor, Action.edit)
     county = _check_facility(session, actor, data, None)
-    require_editor(actor, county.province_id, county.id)
+    permissions.require(actor, Action.edit, county.province_id, county.id)
     facility = Facility(**asdict(data) | {"name": data.name.strip()})
     session.add(facility)
     session.flush()
@@ -198,7 +194,7 @@ def create_facility(session: Session, *, actor: User, data: FacilityData) -> Fac
 def update_facility(session: Session, *, actor: User, facility: Facility, data: FacilityData) -> Facility:
     """Change a facility, and the search text of its projects with it."""
     old_county = session.get(County, facility.county_id)
-    require_editor(actor, old_county.province_id, old_county.id)
+    permissions.require(actor, Action.edit, old_county.province_id, old_county.id)
     county = _check_facility(session, actor, data, facility.id)
     before = snapshot(facility)
     _assign(facility, data)
@@ -229,7 +225,7 @@ def _check_agency(session: Session, actor: User, data: AgencyData, agency_id: in
         errors["name"] = _l("An agency with this name already exists.")
     if data.province_id is None and not actor.is_admin:
         errors["province_id"] = _l("Only an administrator may add a national agency; choose your province.")
-    elif data.province_id is not None and not actor.covers(data.province_id):
+    elif data.province_id is not None and not permissions.sees(actor, data.province_id):
         errors["province_id"] = _l("Choose your own province.")
     if errors:
         raise InvalidInput(errors)
@@ -237,7 +233,7 @@ def _check_agency(session: Session, actor: User, data: AgencyData, agency_id: in
 
 def create_agency(session: Session, *, actor: User, data: AgencyData) -> Agency:
     """Create an agency in the actor's province (national ones are an admin's)."""
-    require_editor(actor, None)
+    permissions.require(actor, Action.edit)
     _check_agency(session, actor, data, None)
     agency = Agency(**asdict(data) | {"name": data.name.strip()})
     session.add(agency)
@@ -250,7 +246,7 @@ def update_agency(session: Session, *, actor: User, agency: Agency, data: Agency
     """Change an agency of the actor's province."""
     if agency.province_id is None and not actor.is_admin:
         raise Forbidden
-    require_editor(actor, agency.province_id)
+    permissions.require(actor, Action.edit, agency.province_id)
     _check_agency(session, actor, data, agency.id)
     before = snapshot(agency)
     _assign(agency, data)
@@ -307,7 +303,7 @@ def _track_commitment(session: Session, project: Project, partner: Partner, agen
 
 def add_partner(session: Session, *, actor: User, project: Project, data: PartnerData) -> Partner:
     """Record an agency's role and commitment in a project."""
-    require_editor(actor, project.province_id, project.county_id)
+    permissions.require(actor, Action.edit, project.province_id, project.county_id)
     agency = _check_partner(session, actor, project, data, None)
     partner = Partner(project_id=project.id, **asdict(data) | {"commitment": data.commitment.strip()})
     session.add(partner)
@@ -321,7 +317,7 @@ def add_partner(session: Session, *, actor: User, project: Project, data: Partne
 def update_partner(session: Session, *, actor: User, project: Project, partner: Partner,
                    data: PartnerData) -> Partner:
     """Change a partner's role, commitment, due date or state."""
-    require_editor(actor, project.province_id, project.county_id)
+    permissions.require(actor, Action.edit, project.province_id, project.county_id)
     agency = _check_partner(session, actor, project, data, partner.id)
     before = snapshot(partner)
     _assign(partner, data)
@@ -335,7 +331,7 @@ def update_partner(session: Session, *, actor: User, project: Project, partner: 
 
 def remove_partner(session: Session, *, actor: User, project: Project, partner: Partner) -> None:
     """Take a partner off a project."""
-    require_editor(actor, project.province_id, project.county_id)
+    permissions.require(actor, Action.edit, project.province_id, project.county_id)
     agency = session.get(Agency, partner.agency_id)
     before = snapshot(partner)
     untrack_deadline(session, DeadlineKind.commitment, str(partner.id))
@@ -343,6 +339,5 @@ def remove_partner(session: Session, *, actor: User, project: Project, partner: 
     session.flush()
     record_change(session, actor_id=actor.id, action="delete", record=partner, before=before,
                   project_id=project.id, summary=agency.name)
-
 
 

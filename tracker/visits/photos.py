@@ -36,7 +36,6 @@ OPENERS = ["JPEG", "PNG", "WEBP", "HEIF"]  # Pillow's JPEG opener also answers f
 MIMETYPES = {ext: mimetype for ext, mimetype in FORMATS.values()}
 DISPLAY_SIDE = 1600
 THUMB_SIDE = 320
-COPY_SIDES = {"display": DISPLAY_SIDE, "thumb": THUMB_SIDE}
 VARIANTS = ("thumb", "display", "original")
 # A decompression bomb is a small file that unpacks into gigabytes; 60 MP is above any phone or camera photo.
 MAX_PIXELS = 60_000_000

@@ -1,0 +1,1 @@
+"""Meetings: working groups and other bodies, their attendees, agenda items linked to projects, and decisions."""
