@@ -1,0 +1,52 @@
+"""A project's activity names every area's changes the way that area's forms do, in the reader's language."""
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+
+from tracker.accounts.models import Role
+from tracker.core import clock
+from tracker.core.jalali import format_jalali
+
+
+@pytest.fixture
+def reader(make, login):
+    login(make.user(role=Role.viewer))
+
+
+def activity(client, project) -> str:
+    return client.get(f"/projects/{quote(project.slug)}").text.split('id="activity"')[1]
+
+
+def test_a_credit_change_reads_in_persian(client, make, reader):
+    project = make.project()
+    make.budget(project, year=1405, approved=1_250_000)
+
+    shown = activity(client, project)
+
+    assert "رقم اعتبار را تغییر داد" in shown
+    assert "اعتبار مصوب ۱۴۰۵: از ۰ به ۱٬۲۵۰٬۰۰۰ ریال" in shown
+    assert "approved" not in shown and ">create<" not in shown
+
+
+def test_a_credit_change_reads_in_english(client, make, reader):
+    project = make.project()
+    make.budget(project, year=1405, approved=1_250_000)
+    client.post("/language/en")
+
+    shown = activity(client, project)
+
+    assert "changed a credit figure" in shown and "Approved credit 1405: from 0 to 1,250,000 rials" in shown
+
+
+def test_progress_set_by_a_visit_names_the_visit_by_its_day_not_its_id(client, make, reader):
+    project = make.project()
+    day = clock.today() - timedelta(days=2)
+    visit = make.visit(project, observed_progress=55, visited_on=day)
+
+    shown = activity(client, project)
+
+    newest = shown.split("</li>")[0]  # the project took the visit's progress
+    assert "پروژه را ویرایش کرد" in newest and f"«{format_jalali(day)}»" in newest
+    assert str(visit.id) not in shown and "progress_visit_id" not in shown
+    assert "پیشرفت فیزیکی" in shown and "۵۵" in shown
