@@ -9,6 +9,7 @@ import pytest
 
 from tracker.accounts.models import Role
 from tracker.briefs.services import BriefSettings
+from tracker.core.party import Party
 from tracker.places import services as place_services
 from tracker.projects.models import PartnerRole, ProjectStatus
 
@@ -160,7 +161,7 @@ def visited_pool(app, make, pool):
     milestones.mark_met(make.session, actor=admin, project=pool, milestone=assessed, met_on=date(2026, 8, 23))
     milestones.add_milestone(make.session, actor=admin, project=pool, data=milestones.MilestoneData(
         title="تخصیص اعتبار", due_date=date(2026, 11, 6),
-        responsible=milestones.Responsible(agency_id=make.agency("سازمان برنامه و بودجه کشور", province=None).id)))
+        responsible=Party(agency_id=make.agency("سازمان برنامه و بودجه کشور", province=None).id)))
     milestones.add_milestone(make.session, actor=admin, project=pool, data=milestones.MilestoneData(
         title="تحویل و بازگشایی", due_date=date(2027, 3, 20)))
     storage = visits.PhotoStorage(Path(app.config["UPLOAD_DIR"]), 20 * 1024 * 1024)

@@ -45,7 +45,7 @@ def test_adding_in_place_swaps_the_section_with_the_new_milestone(client, db, pr
     editor = client.get(url(project, "/milestones/new"), headers=htmx())
     assert editor.status_code == 200 and "<html" not in editor.text and 'name="due_date"' in editor.text
 
-    saved = client.post(url(project, "/milestones/new"), data=form(responsible=f"u:{staff.id}"), headers=htmx())
+    saved = client.post(url(project, "/milestones/new"), data=form(responsible=f"user:{staff.id}"), headers=htmx())
 
     assert saved.status_code == 200 and saved.headers["HX-Retarget"] == "#milestones"
     assert "تخصیص اعتبار" in saved.text and "۱۴۰۴/۰۹/۳۰" in saved.text and "معوق" in saved.text
@@ -61,7 +61,7 @@ def test_without_htmx_a_save_goes_back_to_the_project_page(client, project, staf
 @pytest.mark.parametrize("changes, field, message", [
     ({"due_date": "1404/06/20"}, "due_date", "سررسید نمی‌تواند پیش از شروع پروژه (۱۴۰۴/۰۶/۲۵) باشد."),
     ({"due_date": "1404/12/30"}, "due_date", "۱۴۰۴ کبیسه نیست"),
-    ({"responsible": "u:999999"}, "responsible", "مسئول را از میان افراد یا دستگاه‌های فهرست انتخاب کنید."),
+    ({"responsible": "user:999999"}, "responsible", "مسئول را از میان افراد یا دستگاه‌های فهرست انتخاب کنید."),
     ({"responsible": "someone"}, "responsible", "مسئول را از میان افراد یا دستگاه‌های فهرست انتخاب کنید."),
     ({"remind_before": "۱۴، -۳"}, "remind_before", "تعداد روز نمی‌تواند منفی باشد."),
     ({"escalate_after": "-2"}, "escalate_after", "تعداد روز نمی‌تواند منفی باشد."),
@@ -77,7 +77,7 @@ def test_bad_input_comes_back_with_a_persian_message_next_to_the_field(client, d
 
 def test_a_user_of_another_province_is_not_a_known_responsible(client, db, make, project, staff):
     zanjan = make.user(role=Role.staff, province="Zanjan")
-    response = client.post(url(project, "/milestones/new"), data=form(responsible=f"u:{zanjan.id}"), headers=htmx())
+    response = client.post(url(project, "/milestones/new"), data=form(responsible=f"user:{zanjan.id}"), headers=htmx())
     assert response.status_code == 422 and "مسئول را" in field_error(response.text, "responsible")
 
 
@@ -107,7 +107,7 @@ def test_the_template_form_suggests_dates_up_to_the_target_and_creates_the_phase
     assert page.status_code == 200 and "تحویل و بازگشایی" in page.text and "۱۴۰۴/۱۲/۲۹" in page.text
 
     fields = {f"title_{n}": "" for n in range(7)} | {f"due_{n}": "" for n in range(7)}
-    fields |= {"due_0": "1404/07/15", "due_6": "1404/12/29", "responsible": f"u:{staff.id}"}
+    fields |= {"due_0": "1404/07/15", "due_6": "1404/12/29", "responsible": f"user:{staff.id}"}
     created = client.post(url(project, "/milestones/template"), data=fields, headers=htmx())
     assert created.status_code == 200 and count(db, Milestone) == 2
 

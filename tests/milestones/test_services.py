@@ -10,10 +10,11 @@ from tests.reminders.helpers import TODAY
 from tracker.accounts.models import Role
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.jalali import parse_jalali_date
+from tracker.core.party import Party
 from tracker.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from tracker.milestones import queries, services
 from tracker.milestones.models import Milestone, MilestoneState
-from tracker.milestones.services import MilestoneData, Responsible, TemplateRow
+from tracker.milestones.services import MilestoneData, TemplateRow
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def data(**changes) -> MilestoneData:
 
 def test_a_milestone_is_added_audited_and_entered_in_the_deadline_register(db, project, editor):
     milestone = services.add_milestone(db, actor=editor, project=project,
-                                       data=data(responsible=Responsible(user_id=editor.id)))
+                                       data=data(responsible=Party(user_id=editor.id)))
 
     [event] = audit_events(db, "milestones", milestone.id)
     assert event.action == "create" and event.project_id == project.id and event.actor_id == editor.id
@@ -56,8 +57,8 @@ def test_meeting_a_milestone_closes_its_deadline(db, project, editor):
 @pytest.mark.parametrize("changes, field, message", [
     ({"due_date": parse_jalali_date("1404/06/24")}, "due_date",
      "سررسید نمی‌تواند پیش از شروع پروژه (۱۴۰۴/۰۶/۲۵) باشد."),
-    ({"responsible": Responsible(user_id=999_999)}, "responsible", None),
-    ({"responsible": Responsible(agency_id=999_999)}, "responsible", None),
+    ({"responsible": Party(user_id=999_999)}, "responsible", None),
+    ({"responsible": Party(agency_id=999_999)}, "responsible", None),
     ({"state": MilestoneState.met}, "met_on", None),
     ({"state": MilestoneState.met, "met_on": TODAY + timedelta(days=1)}, "met_on", None),
     ({"remind_before": (7, -1)}, "remind_before", "تعداد روز نمی‌تواند منفی باشد."),
@@ -77,12 +78,12 @@ def test_bad_input_is_refused_on_its_field_and_nothing_is_stored(app, db, projec
 def test_a_responsible_from_another_province_is_unknown(db, make, project, editor):
     zanjan_user = make.user(role=Role.staff, province="Zanjan")
     zanjan_agency = make.agency(province="Zanjan")
-    for responsible in (Responsible(user_id=zanjan_user.id), Responsible(agency_id=zanjan_agency.id)):
+    for responsible in (Party(user_id=zanjan_user.id), Party(agency_id=zanjan_agency.id)):
         with pytest.raises(InvalidInput) as refused:
             services.add_milestone(db, actor=editor, project=project, data=data(responsible=responsible))
         assert "responsible" in refused.value.errors
     national = make.agency(province=None)
-    services.add_milestone(db, actor=editor, project=project, data=data(responsible=Responsible(agency_id=national.id)))
+    services.add_milestone(db, actor=editor, project=project, data=data(responsible=Party(agency_id=national.id)))
 
 
 @pytest.mark.parametrize("role, province, error", [
@@ -104,7 +105,7 @@ def test_the_template_creates_the_usual_phases_with_the_dates_given(db, project,
     rows[5] = TemplateRow("", None)  # left empty: not created
 
     created = services.start_from_template(db, actor=editor, project=project, rows=rows,
-                                           responsible=Responsible(user_id=editor.id))
+                                           responsible=Party(user_id=editor.id))
 
     titles = [row.milestone.title for row in queries.project_milestones(db, project.id)]
     assert len(created) == 6 and titles[0] == services.TEMPLATE_PHASES[0] and titles[3] == "مناقصه عمومی"
@@ -126,7 +127,7 @@ def test_one_wrong_date_in_the_template_creates_nothing(db, project, editor):
 def test_project_milestones_lists_by_due_date_with_names_and_overdue(db, make, project, editor):
     agency = make.agency(name="سازمان مدیریت و برنامه‌ریزی استان فارس")
     services.add_milestone(db, actor=editor, project=project, data=data(
-        title="بازگشایی", due_date=parse_jalali_date("1405/12/01"), responsible=Responsible(agency_id=agency.id)))
+        title="بازگشایی", due_date=parse_jalali_date("1405/12/01"), responsible=Party(agency_id=agency.id)))
     services.add_milestone(db, actor=editor, project=project, data=data(title="قرارداد"))
     met = services.add_milestone(db, actor=editor, project=project, data=data(title="ارزیابی",
                                  due_date=parse_jalali_date("1404/07/01")))

@@ -6,8 +6,9 @@ import pytest
 from tests.reminders.helpers import SmtpServer
 from tracker.accounts.models import Role
 from tracker.core import clock
+from tracker.core.party import Party
 from tracker.milestones import services as milestones
-from tracker.milestones.services import MilestoneData, Responsible
+from tracker.milestones.services import MilestoneData
 
 
 @pytest.fixture
@@ -25,8 +26,8 @@ def due(make):
         project = project or make.project()
         if responsible is None:
             responsible = make.user(role=Role.staff, email=f"staff{project.id}@example.org")
-        who = (Responsible(user_id=responsible.id) if hasattr(responsible, "username")
-               else Responsible(agency_id=responsible.id))
+        who = (Party(user_id=responsible.id) if hasattr(responsible, "username")
+               else Party(agency_id=responsible.id))
         return milestones.add_milestone(make.session, actor=make.admin, project=project, data=MilestoneData(
             title=title, due_date=clock.today() + timedelta(days=days), responsible=who, **fields))
 

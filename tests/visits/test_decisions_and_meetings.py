@@ -61,6 +61,7 @@ def test_filters_owner_project_overdue_and_state(client, db, make, director):
     assert ids("") == [str(late.id), str(mine.id)]
     assert ids(f"owner=agency:{agency.id}") == [str(late.id)]
     assert ids(f"owner=user:{director.id}") == [str(mine.id)]
+    assert ids("owner=user:%C2%B2") == ids(f"owner=agency:{2**63}") == [str(late.id), str(mine.id)]  # no owner
     assert ids(f"project={other.id}") == [str(mine.id)]
     assert ids("overdue=1") == [str(late.id)]
     assert ids("state=done") == [str(done.id)]

@@ -3,10 +3,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import false
+from sqlalchemy import DateTime, false
 from sqlmodel import Field, SQLModel
 
-from tracker.core.db import string_enum, timestamp
+from tracker.core import clock
+from tracker.core.db import string_enum
 
 
 class Role(StrEnum):
@@ -36,7 +37,7 @@ class User(UserMixin, SQLModel, table=True):
     # Reminders: a user may turn off email (never the in-app notices); the secret of their calendar feed.
     email_opt_out: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     calendar_token: str | None = Field(default=None, max_length=64, unique=True, index=True)
-    created_at: datetime = timestamp()
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
 
     @property
     def is_active(self) -> bool:

@@ -2,10 +2,11 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tracker.core.db import string_enum, timestamp
+from tracker.core import clock
+from tracker.core.db import string_enum
 
 
 class BriefKind(StrEnum):
@@ -35,7 +36,7 @@ class Brief(SQLModel, table=True):
     number: str = Field(max_length=60)
     for_whom: str = Field(default="", max_length=300)
     generated_by: int = Field(foreign_key="users.id")
-    generated_at: datetime = timestamp()
+    generated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
     # Relative to the briefs directory (TRACKER_BRIEFS_DIR), so the archive can move with it.
     file_path: str = Field(max_length=300)
     sha256: str = Field(max_length=64)

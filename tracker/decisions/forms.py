@@ -5,6 +5,7 @@ from wtforms import Form, HiddenField, TextAreaField
 from tracker.core.audit import ActivityLabels, AuditedColumn, register_activity
 from tracker.core.forms import ChoiceField, JalaliDateField, max_length, parse_uuid, required
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.party import Party
 from tracker.decisions.models import DecisionState
 from tracker.decisions.services import DecisionData
 
@@ -16,15 +17,9 @@ DECISION_STATE_LABELS = {
 
 
 def owner_value(user_id: int | None, agency_id: int | None) -> str:
-    """The owner select's value for a user or an agency."""
-    return f"user:{user_id}" if user_id else f"agency:{agency_id}" if agency_id else ""
-
-
-def _owner_ids(value: str | None) -> tuple[int | None, int | None]:
-    kind, _sep, number = (value or "").partition(":")
-    if not number.isdigit():
-        return None, None
-    return (int(number), None) if kind == "user" else (None, int(number)) if kind == "agency" else (None, None)
+    """The owner select's value for a decision's owner columns (a Party value), "" for none."""
+    owner = Party.of(user_id, agency_id)
+    return owner.value if owner else ""
 
 
 class DecisionForm(Form):
@@ -41,8 +36,9 @@ class DecisionForm(Form):
 
     def to_data(self, agenda_index: int | None = None) -> DecisionData:
         """The decision for the services."""
-        user_id, agency_id = _owner_ids(self.owner.data)
-        return DecisionData(text=self.text.data or "", owner_user_id=user_id, owner_agency_id=agency_id,
+        owner = Party.parse(self.owner.data)
+        return DecisionData(text=self.text.data or "", owner_user_id=owner.user_id if owner else None,
+                            owner_agency_id=owner.agency_id if owner else None,
                             due_date=self.due_date.data, id=parse_uuid(self.id.data), agenda_index=agenda_index)
 
 

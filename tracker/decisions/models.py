@@ -4,9 +4,10 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, DateTime, Index
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
-from tracker.core.db import Timestamped, string_enum
+from tracker.core import clock
+from tracker.core.db import string_enum
 
 
 class DecisionState(StrEnum):
@@ -17,7 +18,7 @@ class DecisionState(StrEnum):
     dropped = "dropped"
 
 
-class Decision(Timestamped, table=True):
+class Decision(SQLModel, table=True):
     """A decision (مصوبه) taken at a visit or a meeting: what, who owns it, by when, and its state."""
 
     __tablename__ = "decisions"
@@ -45,3 +46,5 @@ class Decision(Timestamped, table=True):
     state_changed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     state_changed_by: int | None = Field(default=None, foreign_key="users.id")
     created_by: int = Field(foreign_key="users.id")
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))

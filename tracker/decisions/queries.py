@@ -14,6 +14,7 @@ from tracker.core import clock
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
 from tracker.core.paging import Page, clamp_page
+from tracker.core.party import Party
 from tracker.decisions.models import Decision, DecisionState
 from tracker.projects.models import Agency, Project
 
@@ -107,7 +108,7 @@ class DecisionFilters:
     """What the decision list is narrowed to; by default the open ones."""
 
     province_id: int | None = None
-    owner: str = ""
+    owner: str = ""  # a Party value, "user:5" or "agency:3"; anything else: every owner
     project_id: int | None = None
     overdue: bool = False
     state: DecisionState | None = DecisionState.open  # None: every state
@@ -130,10 +131,9 @@ def search_decisions(session: Session, user: User, filters: DecisionFilters, pag
     clauses = permissions.scope(user, Decision.province_id, Decision.county_id)
     if filters.province_id:
         clauses.append(Decision.province_id == filters.province_id)
-    kind, _sep, number = filters.owner.partition(":")
-    if number.isdigit():
-        owner_column = Decision.owner_user_id if kind == "user" else Decision.owner_agency_id
-        clauses.append(owner_column == int(number))
+    if owner := Party.parse(filters.owner):
+        clauses.append((Decision.owner_user_id == owner.user_id) if owner.user_id is not None
+                       else (Decision.owner_agency_id == owner.agency_id))
     if filters.project_id:
         clauses.append(Decision.project_id == filters.project_id)
     if filters.overdue:

@@ -4,6 +4,7 @@ from sqlmodel import Session
 from tracker.accounts import queries as account_queries
 from tracker.accounts.models import User
 from tracker.core.jalali import parse_jalali_date
+from tracker.core.party import Party
 from tracker.milestones import queries as milestone_queries
 from tracker.milestones import services as milestones
 from tracker.milestones.models import MilestoneState
@@ -26,11 +27,11 @@ MILESTONES = [
 ]
 
 
-def _responsible(session: Session, ref: str) -> milestones.Responsible:
+def _responsible(session: Session, ref: str) -> Party:
     kind, _, name = ref.partition(":")
     if kind == "user":
-        return milestones.Responsible(user_id=account_queries.find_by_username(session, name).id)
-    return milestones.Responsible(agency_id=queries.agency_by_name(session, name).id)
+        return Party(user_id=account_queries.find_by_username(session, name).id)
+    return Party(agency_id=queries.agency_by_name(session, name).id)
 
 
 def load_milestones(session: Session, admin: User) -> None:

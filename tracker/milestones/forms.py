@@ -7,9 +7,10 @@ from wtforms.validators import InputRequired, ValidationError
 from tracker.core.audit import ActivityLabels, AuditedColumn, register_activity
 from tracker.core.forms import ChoiceField, IntegerInput, JalaliDateField, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.party import Party
 from tracker.deadlines.forms import DaysField, not_negative
 from tracker.milestones.models import MilestoneState
-from tracker.milestones.services import TEMPLATE_PHASES, MilestoneData, Responsible, TemplateRow
+from tracker.milestones.services import TEMPLATE_PHASES, MilestoneData, TemplateRow
 
 STATE_LABELS = {
     MilestoneState.pending: _l("Pending"),
@@ -26,7 +27,7 @@ def typed_in():
 
 
 class ResponsibleField(SelectField):
-    """A user or an agency ("u:12", "a:5") from grouped choices, or nobody."""
+    """A user or an agency (a Party: "user:12", "agency:5") from grouped choices, or nobody."""
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, validate_choice=False, **kwargs)
@@ -41,11 +42,8 @@ class ResponsibleField(SelectField):
         if (self.data or "") not in {choice.value for choice in self.choices or []}:
             raise ValidationError(str(UNKNOWN_RESPONSIBLE))
 
-    def responsible(self) -> Responsible | None:
-        try:
-            return Responsible.parse(self.data)
-        except ValueError:
-            return None
+    def responsible(self) -> Party | None:
+        return Party.parse(self.data)
 
 
 class MilestoneForm(FlaskForm):

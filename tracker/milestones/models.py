@@ -1,11 +1,12 @@
 """Tables of the milestones area: a project's dated steps (نقاط عطف) and who answers for each."""
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint
-from sqlmodel import Field
+from sqlalchemy import CheckConstraint, DateTime
+from sqlmodel import Field, SQLModel
 
-from tracker.core.db import Timestamped, string_enum
+from tracker.core import clock
+from tracker.core.db import string_enum
 
 
 class MilestoneState(StrEnum):
@@ -16,7 +17,7 @@ class MilestoneState(StrEnum):
     dropped = "dropped"
 
 
-class Milestone(Timestamped, table=True):
+class Milestone(SQLModel, table=True):
     """A milestone (نقطه عطف) of a project: title, due date, responsible user or agency, state, date met."""
 
     __tablename__ = "milestones"
@@ -37,3 +38,5 @@ class Milestone(Timestamped, table=True):
     # An override of the default reminder rule ("30,7||"), empty for the defaults.
     reminder_rule: str = Field(default="", max_length=80)
     is_sample: bool = False
+    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))

@@ -9,6 +9,7 @@ from tracker.accounts.models import Role, User
 from tracker.core import clock
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
+from tracker.core.party import Party
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.projects.models import Agency, Project
 
@@ -56,7 +57,7 @@ def has_milestones(session: Session, project_id: int) -> bool:
 
 def responsible_choices(session: Session, project: Project) -> list[tuple[str, list[tuple[str, str]]]]:
     """Who may answer for a project's milestone, grouped: the active users of its province, then its agencies
-    and the national ones. Values are "u:<id>" and "a:<id>"."""
+    and the national ones. Values are Party values, "user:<id>" and "agency:<id>"."""
     users = session.exec(
         select(User).where(User.active, User.province_id == project.province_id,
                            col(User.role).in_([Role.director, Role.staff, Role.budget_officer]))
@@ -67,6 +68,6 @@ def responsible_choices(session: Session, project: Project) -> list[tuple[str, l
         .order_by(col(Agency.name).collate(PERSIAN))
     ).all()
     return [
-        ("users", [(f"u:{u.id}", u.full_name or u.username) for u in users]),
-        ("agencies", [(f"a:{a.id}", a.name) for a in agencies]),
+        ("users", [(Party(user_id=u.id).value, u.full_name or u.username) for u in users]),
+        ("agencies", [(Party(agency_id=a.id).value, a.name) for a in agencies]),
     ]

@@ -54,7 +54,7 @@ def _milestone_form(session, project, obj=None) -> MilestoneForm:
     form.responsible.set_choices(queries.responsible_choices(session, project))
     if obj is not None and request.method == "GET":
         data = services.milestone_data(obj)
-        form.responsible.data = data.responsible.choice if data.responsible else ""
+        form.responsible.data = data.responsible.value if data.responsible else ""
         form.remind_before.data = data.remind_before
         form.remind_overdue_every.data = data.remind_overdue_every
         form.escalate_after.data = data.escalate_after

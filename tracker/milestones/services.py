@@ -13,6 +13,7 @@ from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import InvalidInput
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import format_jalali
+from tracker.core.party import Party
 from tracker.deadlines.calendar import Rule, decode_override, encode_override
 from tracker.deadlines.models import DeadlineKind, DeadlineState
 from tracker.deadlines.services import DeadlineData, rule_errors, track_deadline, untrack_deadline
@@ -37,34 +38,12 @@ DEADLINE_STATES = {
 
 
 @dataclass(frozen=True)
-class Responsible:
-    """Who answers for a milestone: a user or an agency (a choice "u:12" or "a:5" in forms)."""
-
-    user_id: int | None = None
-    agency_id: int | None = None
-
-    @classmethod
-    def parse(cls, value: str | None) -> "Responsible | None":
-        """The choice of a form, or None for nobody; ValueError when it is not a choice at all."""
-        if not value:
-            return None
-        prefix, _, number = value.partition(":")
-        if prefix not in ("u", "a") or not number.isdigit():
-            raise ValueError(value)
-        return cls(user_id=int(number)) if prefix == "u" else cls(agency_id=int(number))
-
-    @property
-    def choice(self) -> str:
-        return f"u:{self.user_id}" if self.user_id else f"a:{self.agency_id}"
-
-
-@dataclass(frozen=True)
 class MilestoneData:
     """The fields of a milestone a user edits; the reminder parts are None where the defaults apply."""
 
     title: str
     due_date: date
-    responsible: Responsible | None = None
+    responsible: Party | None = None  # who answers for it: a user or an agency
     state: MilestoneState = MilestoneState.pending
     met_on: date | None = None
     remind_before: tuple[int, ...] | None = None
@@ -72,11 +51,11 @@ class MilestoneData:
     escalate_after: int | None = None
 
 
-def _check_responsible(session: Session, project: Project, responsible: Responsible | None) -> dict:
+def _check_responsible(session: Session, project: Project, responsible: Party | None) -> dict:
     """A responsible user must be active and work in the project's province; an agency must be national or of it."""
     if responsible is None:
         return {}
-    if responsible.user_id:
+    if responsible.user_id is not None:
         user = session.get(User, responsible.user_id)
         if user is not None and user.active and (user.is_admin or permissions.sees(user, project.province_id)):
             return {}
@@ -182,9 +161,7 @@ def remove_milestone(session: Session, *, actor: User, project: Project, milesto
 def milestone_data(milestone: Milestone, **changes) -> MilestoneData:
     """A milestone's current values as MilestoneData, with some changed."""
     before, every, escalate = decode_override(milestone.reminder_rule)
-    responsible = None
-    if milestone.responsible_user_id or milestone.responsible_agency_id:
-        responsible = Responsible(milestone.responsible_user_id, milestone.responsible_agency_id)
+    responsible = Party.of(milestone.responsible_user_id, milestone.responsible_agency_id)
     values = {"title": milestone.title, "due_date": milestone.due_date, "responsible": responsible,
               "state": milestone.state, "met_on": milestone.met_on, "remind_before": before,
               "remind_overdue_every": every, "escalate_after": escalate}
@@ -200,7 +177,7 @@ class TemplateRow:
 
 
 def start_from_template(session: Session, *, actor: User, project: Project, rows: list[TemplateRow],
-                        responsible: Responsible | None = None) -> list[Milestone]:
+                        responsible: Party | None = None) -> list[Milestone]:
     """Create the usual renovation phases with the dates given; all of them, or none when one is wrong."""
     permissions.require(actor, Action.edit, project.province_id, project.county_id)
     errors = {}

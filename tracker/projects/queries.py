@@ -10,6 +10,7 @@ from tracker.core.audit import AuditEvent
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
 from tracker.core.paging import Page, clamp_page
+from tracker.core.party import Party
 from tracker.core.persian import normalize_search, search_terms
 from tracker.places.models import Constituency, County, Province
 from tracker.projects.models import Agency, Facility, Partner, Project, ProjectStatus
@@ -251,10 +252,14 @@ class People:
     users: list[User]
     agencies: list[Agency]
 
+    def owner_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The values (Party values) and labels of a decision's owner select: ("agencies", …), ("users", …)."""
+        return [("agencies", [(Party(agency_id=a.id).value, a.name) for a in self.agencies]),
+                ("users", [(Party(user_id=u.id).value, u.full_name or u.username) for u in self.users])]
+
     def owner_choices(self) -> list[tuple[str, str]]:
-        """The values and labels of a decision's owner select (agencies, then users)."""
-        return ([(f"agency:{a.id}", a.name) for a in self.agencies]
-                + [(f"user:{u.id}", u.full_name or u.username) for u in self.users])
+        """The values and labels of a decision's owner select (agencies, then users), ungrouped."""
+        return [choice for _group, choices in self.owner_groups() for choice in choices]
 
 
 def people(session: Session, province_id: int) -> People:
