@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from tracker import create_app
+from tracker.accounts.models import Role
 from tracker.core import clock
 from tracker.core.cli import alembic_config
 from tracker.core.config import database_url
@@ -170,6 +171,30 @@ def make(db):
     from tests.factories import Factories
 
     return Factories(db)
+
+
+# The people most tests act as. A test that needs someone else makes them with make.user(...).
+
+@pytest.fixture
+def fars_director(make):
+    """سعید بیاری, the director-general of Fars (a director of the whole province); not logged in."""
+    return make.user(role=Role.director, full_name="سعید بیاری")
+
+
+@pytest.fixture
+def director(fars_director, login):
+    """The Fars director-general, logged in on the test client."""
+    login(fars_director)
+    return fars_director
+
+
+@pytest.fixture
+def fars(fars_director, make):
+    """The Fars director-general, the head of Kazerun county (a director of one county) and the Kazerun pool
+    project, as (director, head, project); nobody logged in."""
+    head = make.user(role=Role.director, county="کازرون", full_name="رئیس اداره کازرون")
+    project = make.project(name="بهسازی استخر کارگران کازرون")
+    return fars_director, head, project
 
 
 def htmx(**headers) -> dict:

@@ -1,4 +1,4 @@
-"""Writing visits, meetings and decisions: who may, what is checked, what is stored, what the project learns."""
+"""Writing visits: who may, what is checked, what is stored (visitors, decisions, photos), what the project learns."""
 import uuid
 from datetime import date, timedelta
 
@@ -9,12 +9,8 @@ from tests.factories import PHOTOS
 from tracker.accounts.models import Role
 from tracker.core.audit import AuditEvent
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
-from tracker.decisions import services as decisions
 from tracker.decisions.models import Decision, DecisionState
 from tracker.decisions.services import DecisionData
-from tracker.meetings import services as meetings
-from tracker.meetings.models import AgendaItem
-from tracker.meetings.services import AgendaData, MeetingData
 from tracker.projects import services as projects
 from tracker.projects.services import ProjectData
 from tracker.visits import services
@@ -22,15 +18,6 @@ from tracker.visits.models import Attendee, Photo, Visit
 from tracker.visits.services import GuestData, PeopleData, PhotoUpload, VisitData
 
 from .helpers import VISIT_DAY, counts, events, jpeg
-
-
-@pytest.fixture
-def fars(make):
-    """A Fars director (the director-general), a county head of Kazerun, and the Kazerun pool project."""
-    director = make.user(role=Role.director, full_name="سعید بیاری")
-    head = make.user(role=Role.director, county="کازرون", full_name="رئیس اداره کازرون")
-    project = make.project(name="بهسازی استخر کارگران کازرون")
-    return director, head, project
 
 
 @pytest.fixture
@@ -280,100 +267,3 @@ def test_editing_syncs_decisions_and_photos(db, make, fars, storage):
     assert db.get(Photo, first.id) is None
     assert [a.user_id for a in db.exec(select(Attendee).where(Attendee.visit_id == visit.id))] == [head.id]
     assert [e.action for e in events(db, "decisions", drop)] == ["create", "delete"]
-
-
-def test_decision_state_changes_in_place_and_back(db, make, fars):
-    director, _head, project = fars
-    decision = make.decision(project, author=director)
-    viewer = make.user(role=Role.viewer)
-
-    with pytest.raises(InvalidInput) as error:
-        decisions.set_decision_state(db, actor=director, decision=decision, state=DecisionState.dropped, note=" ")
-    assert set(error.value.errors) == {"note"}
-    with pytest.raises(Forbidden):
-        decisions.set_decision_state(db, actor=viewer, decision=decision, state=DecisionState.done)
-    with pytest.raises(NotFound):
-        decisions.set_decision_state(db, actor=make.user(province="Zanjan"), decision=decision,
-                                    state=DecisionState.done)
-
-    decisions.set_decision_state(db, actor=director, decision=decision, state=DecisionState.done,
-                                note="اعتبار تخصیص یافت", now=VISIT_DAY)
-    assert (decision.state, decision.state_note, decision.state_changed_by) == (
-        DecisionState.done, "اعتبار تخصیص یافت", director.id)
-    decisions.set_decision_state(db, actor=director, decision=decision, state=DecisionState.open)
-    assert (decision.state, decision.state_note) == (DecisionState.open, "")
-    changes = [e.after.get("state") for e in events(db, "decisions", decision.id)]
-    assert changes == [DecisionState.open.value, DecisionState.done.value, DecisionState.open.value]
-    assert all(e.project_id == project.id for e in events(db, "decisions", decision.id))
-
-
-def test_a_meeting_with_agenda_items_and_decisions(db, make, fars):
-    director, head, project = fars
-    owner = make.agency("شرکت توسعه عمران شهرستان کازرون")
-    county = make.county("کازرون")
-    data = MeetingData(
-        id=uuid.uuid4(), held_on=VISIT_DAY.date(), body="کارگروه اشتغال شهرستان کازرون", county_id=county.id,
-        people=PeopleData(user_ids=(director.id, head.id)),
-        agenda=(AgendaData("توسعه فعالیت شرکت توسعه عمران شهرستان"), AgendaData("بهسازی استخر", project.id)),
-        decisions=(DecisionData("گزارش پیشرفت استخر", owner_user_id=head.id, due_date=date(2025, 10, 1),
-                                agenda_index=1),
-                   DecisionData("طرح توسعه شرکت", owner_agency_id=owner.id, due_date=date(2025, 11, 1),
-                                agenda_index=0),
-                   DecisionData("کلی", owner_agency_id=owner.id, due_date=date(2025, 12, 1))),
-    )
-
-    meeting = meetings.create_meeting(db, actor=director, data=data, now=VISIT_DAY)
-    assert meetings.create_meeting(db, actor=director, data=data, now=VISIT_DAY).id == meeting.id  # idempotent
-
-    assert (meeting.province_id, meeting.county_id, meeting.author_id) == (county.province_id, county.id, director.id)
-    items = db.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)).all()
-    assert [(i.title, i.project_id) for i in items] == [("توسعه فعالیت شرکت توسعه عمران شهرستان", None),
-                                                        ("بهسازی استخر", project.id)]
-    decisions = {d.text: d for d in db.exec(select(Decision).where(Decision.meeting_id == meeting.id)).all()}
-    assert (decisions["گزارش پیشرفت استخر"].agenda_item_id, decisions["گزارش پیشرفت استخر"].project_id) == (
-        items[1].id, project.id)
-    assert (decisions["طرح توسعه شرکت"].agenda_item_id, decisions["طرح توسعه شرکت"].project_id) == (items[0].id, None)
-    assert decisions["کلی"].agenda_item_id is None and decisions["کلی"].county_id == county.id
-    assert db.exec(select(AuditEvent).where(AuditEvent.entity == "decisions",
-                                            AuditEvent.project_id == project.id)).one()
-
-
-def test_meeting_refusals(db, make, fars):
-    director, head, _project = fars
-    zanjan_project = make.project(county="زنجان", province="Zanjan")
-    shiraz = make.county("شیراز")
-    before = counts(db)
-    with pytest.raises(InvalidInput) as error:
-        make.meeting(author=director, body=" ", held_on=VISIT_DAY.date() + timedelta(days=400),
-                     agenda=(AgendaData("", None), AgendaData("استخر", zanjan_project.id)),
-                     decisions=(DecisionData("بی‌مسئول", due_date=date(2025, 10, 1), agenda_index=5),), now=VISIT_DAY)
-    assert set(error.value.errors) == {"body", "held_on", "agenda-0-title", "agenda-1-project_id",
-                                       "decisions-0-owner", "decisions-0-agenda_index"}
-    with pytest.raises(InvalidInput) as error:
-        make.meeting(author=head, county_id=shiraz.id)  # a county head records meetings of their county only
-    assert set(error.value.errors) == {"county_id"}
-    with pytest.raises(Forbidden):
-        make.meeting(author=make.user(role=Role.viewer))
-    assert counts(db) == before
-
-
-def test_editing_a_meeting_and_removing_an_agenda_item(db, make, fars):
-    director, head, project = fars
-    meeting = make.meeting(author=director, agenda=(AgendaData("یک"), AgendaData("دو", project.id)),
-                           decisions=(DecisionData("روی دو", owner_user_id=head.id, due_date=date(2025, 10, 1),
-                                                   agenda_index=1),))
-    one, two = db.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-                       .order_by(AgendaItem.position)).all()
-    decision = db.exec(select(Decision).where(Decision.meeting_id == meeting.id)).one()
-
-    meetings.update_meeting(db, actor=director, meeting=meeting, data=MeetingData(
-        id=meeting.id, held_on=meeting.held_on, body="کارگروه اشتغال", agenda=(AgendaData("یک، ویرایش", id=one.id),),
-        decisions=(DecisionData("روی دو", owner_user_id=head.id, due_date=date(2025, 10, 1), id=decision.id),)))
-
-    assert meeting.body == "کارگروه اشتغال"
-    assert [i.title for i in db.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))] == ["یک، ویرایش"]
-    assert db.get(AgendaItem, two.id) is None
-    assert (decision.agenda_item_id, decision.project_id) == (None, None)
-
-    meetings.delete_meeting(db, actor=director, meeting=meeting)
-    assert counts(db)["Meeting"] == 0 and counts(db)["Decision"] == 0 and counts(db)["AgendaItem"] == 0

@@ -3,11 +3,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, false
+from sqlalchemy import false
 from sqlmodel import Field, SQLModel
 
-from tracker.core import clock
-from tracker.core.db import string_enum
+from tracker.core.db import string_enum, timestamp
 
 
 class Role(StrEnum):
@@ -37,7 +36,7 @@ class User(UserMixin, SQLModel, table=True):
     # Reminders: a user may turn off email (never the in-app notices); the secret of their calendar feed.
     email_opt_out: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     calendar_token: str | None = Field(default=None, max_length=64, unique=True, index=True)
-    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    created_at: datetime = timestamp()
 
     @property
     def is_active(self) -> bool:

@@ -2,11 +2,10 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tracker.core import clock
-from tracker.core.db import string_enum
+from tracker.core.db import string_enum, timestamp
 
 
 class BriefKind(StrEnum):
@@ -36,7 +35,7 @@ class Brief(SQLModel, table=True):
     number: str = Field(max_length=60)
     for_whom: str = Field(default="", max_length=300)
     generated_by: int = Field(foreign_key="users.id")
-    generated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    generated_at: datetime = timestamp()
     # Relative to the briefs directory (TRACKER_BRIEFS_DIR), so the archive can move with it.
     file_path: str = Field(max_length=300)
     sha256: str = Field(max_length=64)

@@ -2,11 +2,10 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, DateTime, UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tracker.core import clock
-from tracker.core.db import string_enum
+from tracker.core.db import string_enum, timestamp
 
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 1390, 1420
 
@@ -57,7 +56,7 @@ class BudgetLine(SQLModel, table=True):
     allocated: int = Field(default=0, sa_type=BigInteger)
     spent: int = Field(default=0, sa_type=BigInteger)
     version: int = 0
-    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    updated_at: datetime = timestamp()
     updated_by: int | None = Field(default=None, foreign_key="users.id")
 
 
@@ -77,4 +76,4 @@ class BudgetEntry(SQLModel, table=True):
     letter_number: str = Field(default="", max_length=60)
     letter_date: date | None = None
     actor_id: int = Field(foreign_key="users.id")
-    at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    at: datetime = timestamp()

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel
 
-from tracker.core import clock
+from tracker.core.db import timestamp
 
 
 class AuditEvent(SQLModel, table=True):
@@ -19,7 +19,7 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True), index=True)
+    at: datetime = timestamp(index=True)
     actor_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     action: str = Field(max_length=16)
     entity: str = Field(max_length=40)

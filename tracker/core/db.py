@@ -1,12 +1,14 @@
-"""One engine per process, one session per request, committed once at its end."""
+"""One engine per process, one session per request, committed once at its end; timestamp columns."""
 import sqlite3
+from datetime import datetime
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session
+from sqlmodel import Field, Session, SQLModel
 
+from tracker.core import clock
 from tracker.core.persian import persian_collate
 
 # The name of the Persian collation on both databases: a migration creates it on PostgreSQL (ICU),
@@ -71,3 +73,15 @@ def get_session() -> Session:
 def string_enum(enum_class) -> SAEnum:
     """A column type that stores an enum's values as plain strings (no PostgreSQL ENUM type to migrate)."""
     return SAEnum(enum_class, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+def timestamp(**kwargs):
+    """A column holding a moment in UTC, the time the row is made unless set."""
+    return Field(default_factory=clock.now, sa_type=DateTime(timezone=True), **kwargs)
+
+
+class Timestamped(SQLModel):
+    """When a row was made and when it last changed (services set updated_at on each change)."""
+
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()

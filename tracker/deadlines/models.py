@@ -7,11 +7,10 @@ written by its own service through `services.track_deadline`. A scan reads only 
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tracker.core import clock
-from tracker.core.db import string_enum
+from tracker.core.db import string_enum, timestamp
 
 
 class DeadlineKind(StrEnum):
@@ -55,7 +54,7 @@ class Deadline(SQLModel, table=True):
     # The day the scan next looks at this deadline; empty once it is closed or nothing is left to send.
     next_fire_on: date | None = Field(default=None, index=True)
     is_sample: bool = False
-    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    updated_at: datetime = timestamp()
 
 
 class ReminderSettings(SQLModel, table=True):
@@ -69,7 +68,7 @@ class ReminderSettings(SQLModel, table=True):
     escalate_after: int = 7
     # date.weekday() numbers, comma separated: "4" is Friday.
     days_off: str = Field(default="4", max_length=20)
-    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    updated_at: datetime = timestamp()
 
 
 class Holiday(SQLModel, table=True):

@@ -4,10 +4,9 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, DateTime, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from tracker.core import clock
-from tracker.core.db import string_enum
+from tracker.core.db import Timestamped, string_enum
 
 
 class DecisionState(StrEnum):
@@ -18,7 +17,7 @@ class DecisionState(StrEnum):
     dropped = "dropped"
 
 
-class Decision(SQLModel, table=True):
+class Decision(Timestamped, table=True):
     """A decision (مصوبه) taken at a visit or a meeting: what, who owns it, by when, and its state."""
 
     __tablename__ = "decisions"
@@ -46,5 +45,3 @@ class Decision(SQLModel, table=True):
     state_changed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     state_changed_by: int | None = Field(default=None, foreign_key="users.id")
     created_by: int = Field(foreign_key="users.id")
-    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))

@@ -1,14 +1,14 @@
 """Tables of the meetings area: meetings and their agenda items (ids made by the client)."""
 import uuid
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import DateTime, Index
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from tracker.core import clock
+from tracker.core.db import Timestamped
 
 
-class Meeting(SQLModel, table=True):
+class Meeting(Timestamped, table=True):
     """A meeting (جلسه) of a body such as a county's employment working group, with agenda and decisions."""
 
     __tablename__ = "meetings"
@@ -22,8 +22,6 @@ class Meeting(SQLModel, table=True):
     notes: str = Field(default="", max_length=4000)
     author_id: int = Field(foreign_key="users.id")
     is_sample: bool = False
-    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
 
 
 class AgendaItem(SQLModel, table=True):

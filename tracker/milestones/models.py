@@ -1,12 +1,11 @@
 """Tables of the milestones area: a project's dated steps (نقاط عطف) and who answers for each."""
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime
-from sqlmodel import Field, SQLModel
+from sqlalchemy import CheckConstraint
+from sqlmodel import Field
 
-from tracker.core import clock
-from tracker.core.db import string_enum
+from tracker.core.db import Timestamped, string_enum
 
 
 class MilestoneState(StrEnum):
@@ -17,7 +16,7 @@ class MilestoneState(StrEnum):
     dropped = "dropped"
 
 
-class Milestone(SQLModel, table=True):
+class Milestone(Timestamped, table=True):
     """A milestone (نقطه عطف) of a project: title, due date, responsible user or agency, state, date met."""
 
     __tablename__ = "milestones"
@@ -38,5 +37,3 @@ class Milestone(SQLModel, table=True):
     # An override of the default reminder rule ("30,7||"), empty for the defaults.
     reminder_rule: str = Field(default="", max_length=80)
     is_sample: bool = False
-    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))

@@ -3,11 +3,10 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, ForeignKey, UniqueConstraint, Uuid
+from sqlalchemy import Column, ForeignKey, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
-from tracker.core import clock
-from tracker.core.db import string_enum
+from tracker.core.db import string_enum, timestamp
 
 
 class AgencyKind(StrEnum):
@@ -115,8 +114,8 @@ class Project(SQLModel, table=True):
     description: str = Field(default="", max_length=4000)
     is_sample: bool = False
     search_text: str = Field(default="", max_length=2000)
-    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True), index=True)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp(index=True)
 
 
 class PartnerRole(StrEnum):

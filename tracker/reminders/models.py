@@ -5,8 +5,7 @@ from enum import StrEnum
 from sqlalchemy import DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tracker.core import clock
-from tracker.core.db import string_enum
+from tracker.core.db import string_enum, timestamp
 
 
 class Reminder(SQLModel, table=True):
@@ -25,7 +24,7 @@ class Reminder(SQLModel, table=True):
     # The day the scan planned it (after downtime, later than its step's day): "due in N days" counts from it.
     planned_on: date
     escalated: bool = False
-    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    created_at: datetime = timestamp()
 
 
 class Notice(SQLModel, table=True):
@@ -40,7 +39,7 @@ class Notice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id")
     reminder_id: int = Field(foreign_key="reminders.id")
-    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    created_at: datetime = timestamp()
     read_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
@@ -75,13 +74,13 @@ class Delivery(SQLModel, table=True):
     state: DeliveryState = Field(default=DeliveryState.pending, sa_type=string_enum(DeliveryState))
     attempts: int = 0
     last_error: str = Field(default="", max_length=1000)
-    next_attempt_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    next_attempt_at: datetime = timestamp()
     lease_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     # Who holds the claim: a token per claiming batch; only its holder sends and marks the message.
     claimed_by: str = Field(default="", max_length=40)
     # "smtp", or "outbox" for the local outbox of demo mode without an SMTP server.
     transport: str = Field(default="", max_length=16)
     sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    created_at: datetime = timestamp()
 
 

@@ -6,13 +6,13 @@ them again without making duplicates.
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Index
+from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
-from tracker.core import clock
+from tracker.core.db import Timestamped, timestamp
 
 
-class Visit(SQLModel, table=True):
+class Visit(Timestamped, table=True):
     """A site visit (بازدید) to a project: who came, what progress was seen, problems, photos, decisions."""
 
     __tablename__ = "visits"
@@ -32,8 +32,6 @@ class Visit(SQLModel, table=True):
     location_accuracy_m: float | None = None
     author_id: int = Field(foreign_key="users.id")
     is_sample: bool = False
-    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
 
 
 class Attendee(SQLModel, table=True):
@@ -72,6 +70,6 @@ class Photo(SQLModel, table=True):
     caption: str = Field(default="", max_length=300)
     position: int = 0
     uploaded_by: int = Field(foreign_key="users.id")
-    created_at: datetime = Field(default_factory=clock.now, sa_type=DateTime(timezone=True))
+    created_at: datetime = timestamp()
 
 
