@@ -58,11 +58,15 @@ def require(user: User, action: Action, province_id: int | None = None, county_i
         raise Forbidden
 
 
-def scope(user: User, province_column, county_column=None) -> list[ColumnElement[bool]]:
-    """The conditions that narrow a query to the records the user sees (none for an administrator)."""
+def scope(user: User, province_column, county_column=None, *, national: bool = False) -> list[ColumnElement[bool]]:
+    """The conditions that narrow a query to the records the user sees (none for an administrator).
+
+    national: records with no province (national agencies) are seen in every province.
+    """
     if user.is_admin:
         return []
-    clauses = [province_column == user.province_id]
+    own = province_column == user.province_id
+    clauses = [or_(province_column.is_(None), own) if national else own]
     if user.county_id and county_column is not None:
         clauses.append(or_(county_column.is_(None), county_column == user.county_id))
     return clauses

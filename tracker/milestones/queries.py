@@ -2,7 +2,6 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from tracker.accounts.models import Role, User
@@ -11,6 +10,7 @@ from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
 from tracker.core.party import Party
 from tracker.milestones.models import Milestone, MilestoneState
+from tracker.projects import queries as projects
 from tracker.projects.models import Agency, Project
 
 
@@ -63,10 +63,7 @@ def responsible_choices(session: Session, project: Project) -> list[tuple[str, l
                            col(User.role).in_([Role.director, Role.staff, Role.budget_officer]))
         .order_by(col(User.full_name).collate(PERSIAN))
     ).all()
-    agencies = session.exec(
-        select(Agency).where(or_(col(Agency.province_id).is_(None), Agency.province_id == project.province_id))
-        .order_by(col(Agency.name).collate(PERSIAN))
-    ).all()
+    agencies = projects.agencies_in(session, project.province_id)
     return [
         ("users", [(Party(user_id=u.id).value, u.full_name or u.username) for u in users]),
         ("agencies", [(Party(agency_id=a.id).value, a.name) for a in agencies]),

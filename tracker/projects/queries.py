@@ -1,7 +1,7 @@
 """Reads of the projects area, always within what the user may see."""
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, or_
+from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
 
 from tracker.accounts import permissions
@@ -16,15 +16,16 @@ from tracker.places.models import Constituency, County, Province
 from tracker.projects.models import Agency, Facility, Partner, Project, ProjectStatus
 
 
-def _agency_scope(user: User) -> ColumnElement[bool]:
-    if user.is_admin:
-        return Agency.id.is_not(None)
-    return or_(Agency.province_id.is_(None), Agency.province_id == user.province_id)
-
-
 def agencies(session: Session, user: User) -> list[Agency]:
-    """National agencies and those of the user's province."""
-    query = select(Agency).where(_agency_scope(user)).order_by(col(Agency.name).collate(PERSIAN))
+    """The agencies the user sees: national ones and those of the user's province (every one for an admin)."""
+    scope = permissions.scope(user, Agency.province_id, national=True)
+    return list(session.exec(select(Agency).where(*scope).order_by(col(Agency.name).collate(PERSIAN))).all())
+
+
+def agencies_in(session: Session, province_id: int) -> list[Agency]:
+    """The agencies that work in a province: its own and the national ones, in Persian order."""
+    query = (select(Agency).where(or_(col(Agency.province_id).is_(None), Agency.province_id == province_id))
+             .order_by(col(Agency.name).collate(PERSIAN)))
     return list(session.exec(query).all())
 
 
@@ -60,10 +61,7 @@ def facilities(session: Session, user: User) -> list[FacilityRow]:
         .join(Province, Province.id == County.province_id)
         .order_by(col(Province.name_fa).collate(PERSIAN), col(Facility.name).collate(PERSIAN))
     )
-    if not user.is_admin:
-        query = query.where(County.province_id == user.province_id)
-        if user.county_id:
-            query = query.where(County.id == user.county_id)
+    query = query.where(*permissions.scope(user, County.province_id, County.id))
     return [FacilityRow(*row) for row in session.exec(query).all()]
 
 
@@ -268,8 +266,4 @@ def people(session: Session, province_id: int) -> People:
         select(User).where(User.province_id == province_id, col(User.active).is_(True))
         .order_by(col(User.full_name).collate(PERSIAN), col(User.username))
     ).all()
-    agencies = session.exec(
-        select(Agency).where(or_(col(Agency.province_id).is_(None), Agency.province_id == province_id))
-        .order_by(col(Agency.name).collate(PERSIAN))
-    ).all()
-    return People(list(users), list(agencies))
+    return People(list(users), agencies_in(session, province_id))

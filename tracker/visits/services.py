@@ -26,6 +26,7 @@ from tracker.core.persian import trimmed
 from tracker.decisions import services as decisions
 from tracker.decisions.models import Decision
 from tracker.decisions.services import DecisionData
+from tracker.projects import queries as project_queries
 from tracker.projects import services as project_services
 from tracker.projects.models import Agency, Project
 from tracker.visits import photos
@@ -153,8 +154,7 @@ def province_users(session: Session, province_id: int) -> dict[int, User]:
 
 
 def province_agencies(session: Session, province_id: int) -> dict[int, Agency]:
-    query = select(Agency).where((col(Agency.province_id).is_(None)) | (Agency.province_id == province_id))
-    return {agency.id: agency for agency in session.exec(query).all()}
+    return {agency.id: agency for agency in project_queries.agencies_in(session, province_id)}
 
 
 def check_people(errors: dict, people: PeopleData, users: dict, agencies: dict) -> None:
