@@ -10,9 +10,8 @@ from tracker.briefs import queries, render, services
 from tracker.briefs.forms import IssueForm
 from tracker.core import clock
 from tracker.core.db import get_session
-from tracker.core.errors import InvalidInput, NotFound
-from tracker.core.forms import show_errors
-from tracker.core.htmx import is_htmx, redirect_to
+from tracker.core.errors import NotFound
+from tracker.core.htmx import form_view, is_htmx, redirect_to
 from tracker.core.htmx import render as render_page
 from tracker.core.i18n import current_language, gettext
 from tracker.core.persian import format_number
@@ -118,17 +117,16 @@ def issue_constituency(constituency_id: int):
 def _issue_view(issue, issue_url: str, done_url: str, issued_briefs):
     """Validate the form and issue; htmx gets the form back with a download link and the list out of band."""
     form = IssueForm()
-    issued = None
-    if form.validate():
-        try:
-            issued = issue(form.for_whom.data or "")
-        except InvalidInput as error:
-            show_errors(form, error.errors)
-    if issued is not None and not is_htmx():
-        return redirect_to(done_url)
-    status = 422 if form.errors else 200
-    return render_page("briefs/issued.html", "briefs/_issued.html", status=status, form=form, issued=issued,
-                       issue_url=issue_url, issued_briefs=issued_briefs(), back_url=done_url)
+    page, fragment = "briefs/issued.html", "briefs/_issued.html"
+    context = {"issue_url": issue_url, "back_url": done_url}
+
+    def done(issued):
+        if not is_htmx():
+            return redirect_to(done_url)
+        return render_page(page, fragment, form=form, issued=issued, issued_briefs=issued_briefs(), **context)
+
+    return form_view(form, lambda form: issue(form.for_whom.data or ""), page, fragment, done=done, issued=None,
+                     issued_briefs=issued_briefs(), **context)
 
 
 @bp.get("/<int:brief_id>/download")

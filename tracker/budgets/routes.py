@@ -13,8 +13,7 @@ from tracker.budgets.forms import FIGURE_LABELS, UNIT_LABELS, CellForm, SourceFo
 from tracker.budgets.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Figure
 from tracker.core import clock
 from tracker.core.db import get_session
-from tracker.core.errors import Conflict, InvalidInput, NotFound
-from tracker.core.forms import show_errors
+from tracker.core.errors import Conflict, NotFound
 from tracker.core.htmx import form_view, int_arg, render
 from tracker.core.jalali import jalali_year
 from tracker.projects import queries as projects
@@ -108,27 +107,27 @@ def save_cell(project_id: int, year: int, source_id: int):
     permissions.require(current_user, Action.edit_budget)
     context = _cell_context(project_id, year, source_id)
     filters = context["filters"]
-    form = CellForm()
-    if form.validate():
-        try:
-            services.change_figure(session, actor=current_user,
-                                   change=form.to_change(project_id, year, source_id, filters.figure))
-        except InvalidInput as error:
-            show_errors(form, error.errors)
-        except Conflict as conflict:
-            context["line"] = conflict.current
-            changed_by = queries.line_history(session, conflict.current.id)[:1]
-            # The user's own amount stays in the box: saving again replaces the figure knowingly.
-            form = CellForm(formdata=None, data={"version": conflict.current.version, "amount": form.amount.data,
-                                                 "reason": form.reason.data, "letter_number": form.letter_number.data})
-            return render("budgets/cell.html", "budgets/_cell_form.html", status=409, form=form,
-                          conflict=changed_by[0] if changed_by else None,
-                          current=getattr(conflict.current, filters.figure.value), **context)
-        else:
-            context["line"] = queries.find_line(session, project_id, year, source_id)
-            totals = queries.cell_totals(session, current_user, filters, project_id, source_id)
-            return _cell_view(context, totals=totals)
-    return render("budgets/cell.html", "budgets/_cell_form.html", status=422, form=form, **context)
+
+    def save(form):
+        services.change_figure(session, actor=current_user,
+                               change=form.to_change(project_id, year, source_id, filters.figure))
+
+    def done(_saved):
+        context["line"] = queries.find_line(session, project_id, year, source_id)
+        return _cell_view(context, totals=queries.cell_totals(session, current_user, filters, project_id, source_id))
+
+    def conflict(form, changed: Conflict):
+        context["line"] = changed.current
+        changed_by = queries.line_history(session, changed.current.id)[:1]
+        # The user's own amount stays in the box: saving again replaces the figure knowingly.
+        again = CellForm(formdata=None, data={"version": changed.current.version, "amount": form.amount.data,
+                                              "reason": form.reason.data, "letter_number": form.letter_number.data})
+        return render("budgets/cell.html", "budgets/_cell_form.html", status=409, form=again,
+                      conflict=changed_by[0] if changed_by else None,
+                      current=getattr(changed.current, filters.figure.value), **context)
+
+    return form_view(CellForm(), save, "budgets/cell.html", "budgets/_cell_form.html", done=done, conflict=conflict,
+                     **context)
 
 
 @bp.get("/sources/")

@@ -1,14 +1,19 @@
-"""Rendering a page or just its fragment, depending on who asked."""
+"""Rendering a page or just its fragment, depending on who asked; the one form view."""
 from flask import make_response, render_template, request
 from werkzeug.wrappers import Response
 
-from tracker.core.errors import InvalidInput
+from tracker.core.errors import Conflict, InvalidInput
 from tracker.core.forms import show_errors
 
 
 def is_htmx() -> bool:
     """Whether htmx sent this request (and so wants a fragment)."""
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def is_post() -> bool:
+    """Whether the request sends a form (rather than asking for one)."""
+    return request.method == "POST"
 
 
 def render(page: str, fragment: str | None = None, /, status: int = 200, **context) -> Response:
@@ -31,21 +36,27 @@ def redirect_to(url: str) -> Response:
     return response
 
 
-def form_view(form, save, page: str, fragment: str, /, **context) -> Response:
-    """Validate and save a posted form, or show it (again, with its errors and a 422)."""
-    if request.method == "POST" and form.validate():
+def form_view(form, save, page: str, fragment: str | None = None, /, *, done=redirect_to, check=None,
+              show=show_errors, conflict=None, **context) -> Response:
+    """Show a form, or save it and answer done(save(form)); else the form again with every problem and a 422."""
+    if is_post():
+        valid = form.validate()
         try:
-            done_url = save(form)
-        except InvalidInput as error:
-            show_errors(form, error.errors)
+            if valid:
+                saved = save(form)
+            elif check:
+                check(form)  # the rules the form cannot check by itself, so that every problem shows at once
+        except InvalidInput as refusal:
+            show(form, refusal.errors)
+        except Conflict as changed:  # the record changed since the user loaded it
+            if conflict is None:
+                raise
+            return conflict(form, changed)
         else:
-            return redirect_to(done_url)
-    return render(page, fragment, status=422 if form.errors else 200, form=form, **context)
-
-
-def is_post() -> bool:
-    """Whether the request sends a form (rather than asking for one)."""
-    return request.method == "POST"
+            if valid:
+                return done(saved)
+    # On a page of two forms the context names the other one "form", and the posted one by its own name.
+    return render(page, fragment, status=422 if is_post() else 200, **{"form": form, **context})
 
 
 def int_arg(name: str) -> int | None:

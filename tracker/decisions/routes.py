@@ -7,9 +7,7 @@ from flask_login import current_user, login_required
 from tracker.accounts import permissions
 from tracker.accounts.permissions import Action
 from tracker.core.db import get_session
-from tracker.core.errors import InvalidInput
-from tracker.core.forms import show_row_errors
-from tracker.core.htmx import int_arg, is_htmx, is_post, redirect_to, render
+from tracker.core.htmx import form_view, int_arg, is_htmx, is_post, redirect_to, render
 from tracker.decisions import queries, services
 from tracker.decisions.forms import DECISION_STATE_LABELS, DecisionStateForm
 from tracker.decisions.models import DecisionState
@@ -76,18 +74,16 @@ def decision_state(decision_id: uuid.UUID):
     decision = queries.get_decision(session, current_user, decision_id)
     permissions.require(current_user, Action.edit, decision.province_id, decision.county_id)
     form = DecisionStateForm() if is_post() else DecisionStateForm(formdata=None)
-    refused = is_post() and not form.validate()
-    if is_post() and not refused:
-        try:
-            services.set_decision_state(session, actor=current_user, decision=decision, state=form.state.data,
-                                        note=form.note.data or "")
-        except InvalidInput as error:
-            refused = True
-            show_row_errors(form, error.errors)
-        else:
-            if not is_htmx():
-                return redirect_to(url_for("decisions.decision_list"))
-            return render("decisions/show.html", "decisions/_row.html", row=queries.decision_row(session, decision),
-                          may_write=True)
-    return render("decisions/state.html", "decisions/_state_form.html", status=422 if refused else 200,
-                  form=form, row=queries.decision_row(session, decision))
+
+    def save(form):
+        services.set_decision_state(session, actor=current_user, decision=decision, state=form.state.data,
+                                    note=form.note.data or "")
+
+    def done(_saved):
+        if not is_htmx():
+            return redirect_to(url_for("decisions.decision_list"))
+        return render("decisions/show.html", "decisions/_row.html", row=queries.decision_row(session, decision),
+                      may_write=True)
+
+    return form_view(form, save, "decisions/state.html", "decisions/_state_form.html", done=done,
+                     row=queries.decision_row(session, decision))

@@ -8,9 +8,8 @@ from tracker.accounts import permissions
 from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
-from tracker.core.errors import InvalidInput
-from tracker.core.forms import field_errors, show_errors
-from tracker.core.htmx import is_htmx, redirect_to, render
+from tracker.core.forms import field_errors
+from tracker.core.htmx import form_view, is_htmx, redirect_to, render
 from tracker.milestones import queries, services
 from tracker.milestones.forms import STATE_LABELS, MetForm, MilestoneForm, TemplateForm
 from tracker.projects import queries as projects
@@ -61,26 +60,17 @@ def _milestone_form(session, project, obj=None) -> MilestoneForm:
     return form
 
 
-def _form_view(project, form, save, **context):
-    """Like core.htmx.form_view, but a successful htmx save swaps the section in place."""
-    if request.method == "POST" and form.validate():
-        try:
-            save(form)
-        except InvalidInput as error:
-            show_errors(form, error.errors)
-        else:
-            return _section(project)
-    return render("milestones/form.html", "milestones/_form.html", status=422 if form.errors else 200,
-                  form=form, project=project, **context)
-
-
 @bp.route("/<ref>/milestones/new", methods=["GET", "POST"])
 def add(ref: str):
     """Add a milestone to a project."""
     session, project = _editable(ref)
     form = _milestone_form(session, project)
-    return _form_view(project, form, lambda f: services.add_milestone(
-        session, actor=current_user, project=project, data=f.to_data()), milestone=None)
+
+    def save(form):
+        services.add_milestone(session, actor=current_user, project=project, data=form.to_data())
+
+    return form_view(form, save, "milestones/form.html", "milestones/_form.html",
+                     done=lambda _saved: _section(project), project=project, milestone=None)
 
 
 @bp.route("/<ref>/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
@@ -89,8 +79,13 @@ def edit(ref: str, milestone_id: int):
     session, project = _editable(ref)
     milestone = queries.get_milestone(session, project, milestone_id)
     form = _milestone_form(session, project, obj=milestone)
-    return _form_view(project, form, lambda f: services.update_milestone(
-        session, actor=current_user, project=project, milestone=milestone, data=f.to_data()), milestone=milestone)
+
+    def save(form):
+        services.update_milestone(session, actor=current_user, project=project, milestone=milestone,
+                                  data=form.to_data())
+
+    return form_view(form, save, "milestones/form.html", "milestones/_form.html",
+                     done=lambda _saved: _section(project), project=project, milestone=milestone)
 
 
 @bp.route("/<ref>/milestones/<int:milestone_id>/met", methods=["GET", "POST"])
@@ -99,16 +94,12 @@ def met(ref: str, milestone_id: int):
     session, project = _editable(ref)
     milestone = queries.get_milestone(session, project, milestone_id)
     form = MetForm(data={"met_on": milestone.met_on or clock.today()})
-    if request.method == "POST" and form.validate():
-        try:
-            services.mark_met(session, actor=current_user, project=project, milestone=milestone,
-                              met_on=form.met_on.data)
-        except InvalidInput as error:
-            show_errors(form, error.errors)
-        else:
-            return _section(project)
-    return render("milestones/met.html", "milestones/_met_form.html", status=422 if form.errors else 200,
-                  form=form, project=project, milestone=milestone)
+
+    def save(form):
+        services.mark_met(session, actor=current_user, project=project, milestone=milestone, met_on=form.met_on.data)
+
+    return form_view(form, save, "milestones/met.html", "milestones/_met_form.html",
+                     done=lambda _saved: _section(project), project=project, milestone=milestone)
 
 
 @bp.post("/<ref>/milestones/<int:milestone_id>/delete")
@@ -136,16 +127,13 @@ def template(ref: str):
     session, project = _editable(ref)
     form = TemplateForm(data=_template_dates(project))
     form.responsible.set_choices(queries.responsible_choices(session, project))
-    if request.method == "POST" and form.validate():
-        try:
-            services.start_from_template(session, actor=current_user, project=project, rows=form.rows(),
-                                         responsible=form.responsible.responsible())
-        except InvalidInput as error:
-            show_errors(form, error.errors)
-        else:
-            return _section(project)
-    return render("milestones/template.html", "milestones/_template_form.html",
-                  status=422 if form.errors else 200, form=form, project=project)
+
+    def save(form):
+        services.start_from_template(session, actor=current_user, project=project, rows=form.rows(),
+                                     responsible=form.responsible.responsible())
+
+    return form_view(form, save, "milestones/template.html", "milestones/_template_form.html",
+                     done=lambda _saved: _section(project), project=project)
 
 
 @bp.post("/milestones/check")

@@ -9,9 +9,7 @@ from tracker.accounts import permissions
 from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
-from tracker.core.errors import InvalidInput
-from tracker.core.forms import show_errors
-from tracker.core.htmx import redirect_to, render
+from tracker.core.htmx import form_view, redirect_to, render
 from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
 from tracker.core.jalali import MONTH_NAMES
@@ -98,10 +96,16 @@ def dashboard():
     return render("reminders/dashboard.html", board=queries.dashboard(get_session(), current_user, clock.today()))
 
 
-def _settings_page(form: SettingsForm, holiday_form: HolidayForm, status: int = 200):
-    session = get_session()
-    return render("reminders/settings.html", status=status, form=form, holiday_form=holiday_form,
-                  holidays=deadline_queries.holidays(session), weekday_labels=WEEKDAY_LABELS)
+def _settings_form(session, **kwargs) -> SettingsForm:
+    row = deadlines.settings(session)
+    return SettingsForm(data={"before_days": tuple(int(d) for d in row.before_days.split(",")),
+                              "overdue_every": row.overdue_every, "escalate_after": row.escalate_after,
+                              "days_off": [int(d) for d in row.days_off.split(",") if d]}, **kwargs)
+
+
+def _settings_page(session) -> dict:
+    """What the settings page shows besides its two forms."""
+    return {"holidays": deadline_queries.holidays(session), "weekday_labels": WEEKDAY_LABELS}
 
 
 @bp.route("/reminders/settings", methods=["GET", "POST"])
@@ -109,18 +113,13 @@ def settings():
     """The administrator's default reminder rule, weekdays off and public holidays."""
     session = get_session()
     permissions.require(current_user, Action.administer)
-    row = deadlines.settings(session)
-    form = SettingsForm(data={"before_days": tuple(int(d) for d in row.before_days.split(",")),
-                              "overdue_every": row.overdue_every, "escalate_after": row.escalate_after,
-                              "days_off": [int(d) for d in row.days_off.split(",") if d]})
-    if request.method == "POST" and form.validate():
-        try:
-            deadlines.update_settings(session, actor=current_user, data=form.to_data())
-        except InvalidInput as error:
-            show_errors(form, error.errors)
-        else:
-            return redirect_to(url_for("reminders.settings"))
-    return _settings_page(form, HolidayForm(formdata=None), 422 if form.errors else 200)
+
+    def save(form):
+        deadlines.update_settings(session, actor=current_user, data=form.to_data())
+        return url_for("reminders.settings")
+
+    return form_view(_settings_form(session), save, "reminders/settings.html",
+                     holiday_form=HolidayForm(formdata=None), **_settings_page(session))
 
 
 @bp.post("/reminders/holidays")
@@ -128,20 +127,16 @@ def add_holiday():
     """Add a public holiday."""
     session = get_session()
     permissions.require(current_user, Action.administer)
+
+    def save(form):
+        deadlines.add_holiday(session, actor=current_user, year=form.year.data or 0, month=form.month.data,
+                              day=form.day.data, name=form.name.data or "")
+        return url_for("reminders.settings") + "#holidays"
+
     form = HolidayForm()
-    if form.validate():
-        try:
-            deadlines.add_holiday(session, actor=current_user, year=form.year.data or 0, month=form.month.data,
-                                 day=form.day.data, name=form.name.data or "")
-        except InvalidInput as error:
-            show_errors(form, error.errors)
-        else:
-            return redirect_to(url_for("reminders.settings") + "#holidays")
-    row = deadlines.settings(session)
-    settings_form = SettingsForm(formdata=None, data={
-        "before_days": tuple(int(d) for d in row.before_days.split(",")), "overdue_every": row.overdue_every,
-        "escalate_after": row.escalate_after, "days_off": [int(d) for d in row.days_off.split(",") if d]})
-    return _settings_page(settings_form, form, 422)
+    # The page's "form" is the settings form, as stored; the holiday form is shown again under its own name.
+    return form_view(form, save, "reminders/settings.html", holiday_form=form,
+                     form=_settings_form(session, formdata=None), **_settings_page(session))
 
 
 @bp.post("/reminders/holidays/<int:holiday_id>/delete")
