@@ -121,16 +121,6 @@ def _or_none(coerce):
 
 
 
-def show_errors(form, errors: dict) -> None:
-    """Put a service's rule failures next to the form's fields."""
-    for name, message in errors.items():
-        field = getattr(form, name, None)
-        target = field.errors if field is not None else form.form_errors
-        if isinstance(target, tuple):
-            target = field.errors = list(target)
-        target.append(str(message))
-
-
 def field_errors(form) -> tuple[str, list[str]]:
     """The name and errors of the one field an htmx inline check asked about."""
     name = request.headers.get("HX-Trigger-Name", "")
@@ -170,21 +160,14 @@ def filled_rows(field_list) -> list:
     return [entry for entry in field_list if not entry.form.is_blank()]
 
 
-def show_row_errors(form, errors: dict, only_new: bool = False) -> None:
-    """Put a service's failures next to their fields, repeated rows (decisions-2-owner) included.
-
-    only_new: leave a field that already has the form's own error alone (one message a field is enough).
-    """
+def show_errors(form, errors: dict) -> None:
+    """Put a service's failures by their fields (a row's too: decisions-2-owner), unless the form marked them."""
     for key, message in errors.items():
         target = _field_for(form, key)
-        if only_new and target is not None and target.errors:
-            continue
         if target is None:
             form.form_errors.append(str(message))
-            continue
-        if isinstance(target.errors, tuple):
-            target.errors = list(target.errors)
-        target.errors.append(str(message))
+        elif not target.errors:
+            target.errors = [str(message)]
 
 
 def _field_for(form, key: str):

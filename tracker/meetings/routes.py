@@ -9,12 +9,12 @@ from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.errors import Forbidden
-from tracker.core.htmx import int_arg, is_post, redirect_to, render
+from tracker.core.htmx import form_view, int_arg, is_post, redirect_to, render
 from tracker.meetings import queries, services
 from tracker.meetings.forms import BODY_SUGGESTIONS, AgendaForm, MeetingDecisionForm, MeetingForm
 from tracker.projects import queries as projects
 from tracker.visits import services as visit_services
-from tracker.visits.routes import attempt, decision_rows_data, fill_choices, new_row, people_data, row_prototypes
+from tracker.visits.routes import decision_rows_data, fill_choices, new_row, people_data, row_prototypes
 
 bp = Blueprint("meetings", __name__)
 
@@ -63,14 +63,12 @@ def _meeting_view(form: MeetingForm, save, meeting=None):
     form.province_id.choices = [(p.id, p.name_fa) for p in permissions.visible_provinces(session, current_user)]
     counties = permissions.visible_counties(session, current_user, province_id)
     form.county_id.choices = [(c.id, c.name_fa) for c in counties]
-    if is_post():
-        done_url, _photo_errors = attempt(form, save, lambda: services.check_meeting(
-            session, actor=current_user, data=form.to_data(meeting.id if meeting else None)))
-        if done_url:
-            return redirect_to(done_url)
-    status = 422 if is_post() else 200
-    return render("meetings/form.html", "meetings/_form.html", status=status, form=form, meeting=meeting,
-                  people=people, body_suggestions=BODY_SUGGESTIONS, **_row_prototypes(people, agenda_projects))
+
+    def check(form):
+        services.check_meeting(session, actor=current_user, data=form.to_data(meeting.id if meeting else None))
+
+    return form_view(form, save, "meetings/form.html", "meetings/_form.html", check=check, meeting=meeting,
+                     people=people, body_suggestions=BODY_SUGGESTIONS, **_row_prototypes(people, agenda_projects))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -84,7 +82,7 @@ def new_meeting():
         "province_id": int_arg("province_id") or current_user.province_id, "agenda": new_row(),
         "decisions": new_row()})
 
-    def save():
+    def save(form):
         meeting = services.create_meeting(session, actor=current_user, data=form.to_data())
         return url_for("meetings.show_meeting", meeting_id=meeting.id)
 
@@ -121,7 +119,7 @@ def edit_meeting(meeting_id: uuid.UUID):
             "decisions": decision_rows_data(detail.decisions),
         })
 
-    def save():
+    def save(form):
         services.update_meeting(session, actor=current_user, meeting=meeting, data=form.to_data(meeting.id))
         return url_for("meetings.show_meeting", meeting_id=meeting.id)
 

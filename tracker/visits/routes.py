@@ -8,9 +8,9 @@ from tracker.accounts import permissions
 from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
-from tracker.core.errors import Forbidden, InvalidInput, NotFound
-from tracker.core.forms import parse_uuid, show_row_errors
-from tracker.core.htmx import is_post, redirect_to, render
+from tracker.core.errors import Forbidden, NotFound
+from tracker.core.forms import parse_uuid, show_errors
+from tracker.core.htmx import form_view, is_post, redirect_to, render
 from tracker.decisions.forms import DecisionForm, owner_value
 from tracker.decisions.queries import DecisionRow
 from tracker.projects import queries as projects
@@ -32,7 +32,7 @@ def _storage() -> services.PhotoStorage:
     return services.PhotoStorage.from_config(current_app.config)
 
 
-# ---- what a visit shares with a meeting: who came, decision rows, saving with every problem shown -----
+# ---- what a visit shares with a meeting: who came, decision rows ------------------------------------
 
 
 def fill_choices(form, people: projects.People) -> None:
@@ -102,39 +102,19 @@ def _kept_photos() -> dict[uuid.UUID, str]:
     return kept
 
 
-def attempt(form, save, check) -> tuple[str | None, list[str]]:
-    """Validate and save a posted form; on failure put every problem next to its field (the form's and the rules').
-
-    Returns the URL to go to when saved, else None, and the messages about photos (the photos are no form field).
-    """
-    refusal = None
-    if form.validate():
-        try:
-            return save(), []
-        except InvalidInput as error:
-            refusal = error
-    else:
-        try:
-            check()  # the rules the form could not check by itself, so that all problems show at once
-        except InvalidInput as error:
-            refusal = error
-    errors = refusal.errors if refusal else {}
-    show_row_errors(form, {k: m for k, m in errors.items() if not k.startswith("photos")}, only_new=True)
-    return None, [str(m) for k, m in errors.items() if k.startswith("photos")]
-
-
 def _visit_view(project, people: projects.People, form: VisitForm, save, check, visit=None, stored_photos=()):
     """Show the visit form, or save it: a redirect when saved, the form again with its errors (422) when not."""
     fill_choices(form, people)
     photo_errors = []
-    if is_post():
-        done_url, photo_errors = attempt(form, save, check)
-        if done_url:
-            return redirect_to(done_url)
-    status = 422 if is_post() else 200
-    return render("visits/form.html", "visits/_form.html", status=status, form=form, project=project, visit=visit,
-                  people=people, photo_errors=photo_errors, stored_photos=stored_photos,
-                  max_photo_mb=current_app.config["MAX_PHOTO_MB"], **row_prototypes(people))
+
+    def show(form, errors: dict) -> None:
+        # The photos are no form field: their messages go by the photo input.
+        photo_errors.extend(str(m) for k, m in errors.items() if k.startswith("photos"))
+        show_errors(form, {k: m for k, m in errors.items() if not k.startswith("photos")})
+
+    return form_view(form, save, "visits/form.html", "visits/_form.html", check=check, show=show, project=project,
+                     visit=visit, people=people, photo_errors=photo_errors, stored_photos=stored_photos,
+                     max_photo_mb=current_app.config["MAX_PHOTO_MB"], **row_prototypes(people))
 
 
 @bp.route("/new/<ref>", methods=["GET", "POST"])
@@ -150,12 +130,12 @@ def new_visit(ref: str):
         form = VisitForm(formdata=None, data={"visit_id": str(uuid.uuid4()), "visited_on": clock.today(),
                                               "decisions": new_row()})
 
-    def save():
+    def save(form):
         visit = services.create_visit(session, actor=current_user, project=project, storage=_storage(),
                                       data=form.to_data(photos=_uploads()))
         return url_for("projects.show", ref=project.slug) + f"#visit-{visit.id}"
 
-    def check():
+    def check(form):
         services.check_visit(session, actor=current_user, project=project, storage=_storage(),
                              data=form.to_data(photos=_uploads()))
 
@@ -194,15 +174,15 @@ def edit_visit(visit_id: uuid.UUID):
             **people_data(detail.attendees), "decisions": decision_rows_data(detail.decisions),
         })
 
-    def data():
+    def data(form):
         return form.to_data(photos=_uploads(), kept_photos=_kept_photos(), visit_id=visit.id)
 
-    def save():
-        services.update_visit(session, actor=current_user, visit=visit, storage=_storage(), data=data())
+    def save(form):
+        services.update_visit(session, actor=current_user, visit=visit, storage=_storage(), data=data(form))
         return url_for("visits.show_visit", visit_id=visit.id)
 
-    def check():
-        services.check_visit(session, actor=current_user, project=project, storage=_storage(), data=data())
+    def check(form):
+        services.check_visit(session, actor=current_user, project=project, storage=_storage(), data=data(form))
 
     return _visit_view(project, projects.people(session, project.province_id), form, save, check, visit=visit,
                        stored_photos=detail.photos)
