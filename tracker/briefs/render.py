@@ -5,7 +5,6 @@ once per process: the module on first use, the print stylesheet (with its @font-
 """
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,17 +84,6 @@ def stylesheet(font_src) -> str:
 def web_stylesheet() -> str:
     """The print stylesheet for the browser's preview, fonts served by the app."""
     return stylesheet(lambda name: url_for("static", filename=f"vendor/fonts/{name}"))
-
-
-def text_direction(text: str) -> str:
-    """'ltr' or 'rtl' by the first strong character, as dir="auto" decides; WeasyPrint ignores dir="auto"."""
-    for char in text or "":
-        kind = unicodedata.bidirectional(char)
-        if kind == "L":
-            return "ltr"
-        if kind in ("R", "AL"):
-            return "rtl"
-    return "rtl"
 
 
 def html(template: str, **context) -> str:

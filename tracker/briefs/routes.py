@@ -13,8 +13,6 @@ from tracker.core.db import get_session
 from tracker.core.errors import NotFound
 from tracker.core.htmx import form_view, is_htmx, redirect_to
 from tracker.core.htmx import render as render_page
-from tracker.core.i18n import current_language, gettext
-from tracker.core.persian import format_number
 from tracker.projects import queries as projects
 from tracker.projects import sections
 
@@ -147,17 +145,6 @@ def logo():
     if not logo or not Path(logo).is_file():
         raise NotFound
     return send_file(Path(logo).resolve())
-
-
-bp.add_app_template_filter(render.text_direction, "text_dir")
-
-
-@bp.app_template_filter("file_size")
-def file_size(size_bytes: int) -> str:
-    """A file's size in kilobytes or megabytes, in the UI's digits."""
-    if size_bytes >= 1024 * 1024:
-        return gettext("%(size)s MB", size=format_number(round(size_bytes / 1024 / 1024, 1), current_language()))
-    return gettext("%(size)s KB", size=format_number(max(1, round(size_bytes / 1024)), current_language()))
 
 
 sections.register_section(sections.Section(

@@ -69,6 +69,19 @@ def format_digits(text: object) -> str:
     return persian.to_persian_digits(text) if current_language() == "fa" else str(text)
 
 
+def file_size(size_bytes: int) -> str:
+    """A file's size in kilobytes or megabytes, in the UI's digits."""
+    language = current_language()
+    if size_bytes >= 1024 * 1024:
+        return gettext("%(size)s MB", size=persian.format_number(round(size_bytes / 1024 / 1024, 1), language))
+    return gettext("%(size)s KB", size=persian.format_number(max(1, round(size_bytes / 1024)), language))
+
+
+def month_name(month: int) -> str:
+    """A Jalali month's name in the UI language."""
+    return jalali.MONTH_NAMES[current_language()][month - 1]
+
+
 def activity_label(event: audit.AuditEvent) -> str:
     """What an audit event did, as its area names it ("edited a milestone")."""
     return str(audit.activity_of(event.entity).actions.get(event.action, event.action))
@@ -128,7 +141,8 @@ def init_app(app: Flask) -> None:
         digits=format_digits,
         rials_short=lambda n: money.short_rials(n, current_language()) if n is not None else "",
         activity_label=activity_label, activity_summary=activity_summary, shown_changes=shown_changes,
-        change_label=change_label, change_value=change_value,
+        change_label=change_label, change_value=change_value, file_size=file_size, month_name=month_name,
+        text_dir=persian.writing_direction,
     )
     app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction,
                                   today=clock.today)

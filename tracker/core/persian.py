@@ -164,3 +164,14 @@ def persian_collate(a: str, b: str) -> int:
 def trimmed(text: str | None) -> str:
     """Text as typed, without the spaces around it (nothing typed: empty)."""
     return (text or "").strip()
+
+
+def writing_direction(text: str) -> str:
+    """'ltr' or 'rtl' by the first strong character, as dir="auto" decides; WeasyPrint ignores dir="auto"."""
+    for char in text or "":
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "rtl"

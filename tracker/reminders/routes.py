@@ -10,9 +10,7 @@ from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.htmx import form_view, redirect_to, render
-from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
-from tracker.core.jalali import MONTH_NAMES
 from tracker.core.mail import MailSettings
 from tracker.deadlines import queries as deadline_queries
 from tracker.deadlines import services as deadlines
@@ -33,8 +31,7 @@ def require_login():
 @bp.app_context_processor
 def labels():
     """The names of deadline kinds and delivery states, for every template."""
-    return {"kind_labels": KIND_LABELS, "delivery_state_labels": DELIVERY_STATE_LABELS,
-            "month_name": lambda month: MONTH_NAMES[current_language()][month - 1]}
+    return {"kind_labels": KIND_LABELS, "delivery_state_labels": DELIVERY_STATE_LABELS}
 
 
 @bp.app_template_global()
