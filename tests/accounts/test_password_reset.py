@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.projects.helpers import audit_events, field_error
+from tests.helpers import audit_events, field_error
 from tests.reminders.helpers import SmtpServer, free_port
 from tracker.accounts import services
 

@@ -5,10 +5,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.factories import PASSWORD
+from tests.helpers import fa, field_error
 from tracker.accounts import queries, services
 from tracker.accounts.models import Role
-
-from ..projects.helpers import fa, field_error
 
 
 @pytest.fixture

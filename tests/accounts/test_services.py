@@ -2,11 +2,10 @@
 import pytest
 
 from tests.factories import PASSWORD
+from tests.helpers import audit_events, count
 from tracker.accounts import services
 from tracker.accounts.models import Role, User
 from tracker.core.errors import InvalidInput
-
-from ..projects.helpers import audit_events, count
 
 
 def create(db, **fields):

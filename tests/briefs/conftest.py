@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tracker.accounts.models import Role
 from tracker.briefs.services import BriefSettings
 from tracker.core.party import Party
 from tracker.places import services as place_services
@@ -118,11 +117,6 @@ def pool(make, kazerun):
     make.budget(project, 1404, "national", approved=10_000_000_000, notified=10_000_000_000,
                 allocated=10_000_000_000, spent=10_000_000_000)
     return project
-
-
-@pytest.fixture
-def director(make):
-    return make.user(role=Role.director, full_name="سعید بیاری")
 
 
 def photo_jpeg(color: tuple[int, int, int], size=(1200, 900)) -> bytes:

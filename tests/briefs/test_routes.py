@@ -34,17 +34,15 @@ def test_preview_is_the_brief_as_html_for_anyone_who_sees_the_project(client, lo
         select(Brief)).all() == []
 
 
-def test_preview_escapes_user_text(client, login, make, director):
+def test_preview_escapes_user_text(client, make, director):
     project = make.project(name="بهسازی نمونه", description="<b>x</b>")
-    login(director)
 
     response = client.get(f"/briefs/projects/{project.id}/preview")
 
     assert "&lt;b&gt;x&lt;/b&gt;" in response.text and "<b>x</b>" not in response.text
 
 
-def test_issuing_with_htmx_answers_with_a_download_link_and_the_list(client, login, db, director, pool, briefs_dir):
-    login(director)
+def test_issuing_with_htmx_answers_with_a_download_link_and_the_list(client, db, director, pool, briefs_dir):
 
     response = issue(client, pool, **htmx())
 
@@ -59,9 +57,8 @@ def test_issuing_with_htmx_answers_with_a_download_link_and_the_list(client, log
     assert "attachment" in download.headers["Content-Disposition"]
 
 
-def test_issuing_without_htmx_goes_back_to_the_project_page_which_lists_it(client, login, db, director, pool,
+def test_issuing_without_htmx_goes_back_to_the_project_page_which_lists_it(client, db, director, pool,
                                                                           briefs_dir):
-    login(director)
 
     response = issue(client, pool)
 
@@ -72,9 +69,8 @@ def test_issuing_without_htmx_goes_back_to_the_project_page_which_lists_it(clien
     assert f"/briefs/projects/{quote(pool.slug)}/preview" in page.text and "hx-indicator" in page.text
 
 
-def test_an_overlong_addressee_is_a_422_with_the_message_beside_the_field(client, login, db, director, pool,
+def test_an_overlong_addressee_is_a_422_with_the_message_beside_the_field(client, db, director, pool,
                                                                          briefs_dir):
-    login(director)
 
     response = client.post(f"/briefs/projects/{pool.slug}", data={"for_whom": "د" * 301}, headers=htmx())
 
@@ -85,7 +81,6 @@ def test_an_overlong_addressee_is_a_422_with_the_message_beside_the_field(client
 
 @pytest.mark.parametrize("role", [Role.viewer, Role.budget_officer])
 def test_viewers_download_and_preview_but_may_not_issue(client, login, make, db, director, pool, briefs_dir, role):
-    login(director)
     issue(client, pool, **htmx())
     brief = db.exec(select(Brief)).one()
     login(make.user(role=role))
@@ -98,7 +93,6 @@ def test_viewers_download_and_preview_but_may_not_issue(client, login, make, db,
 
 
 def test_another_province_sees_nothing_of_the_briefs(client, login, make, db, director, kazerun, pool, briefs_dir):
-    login(director)
     issue(client, pool, **htmx())
     brief = db.exec(select(Brief)).one()
     login(make.user(role=Role.director, province="Zanjan"))
@@ -111,11 +105,10 @@ def test_another_province_sees_nothing_of_the_briefs(client, login, make, db, di
     assert kazerun.name not in client.get("/briefs/").text
 
 
-def test_constituency_page_lists_its_projects_and_issues_its_brief(client, login, make, db, director, kazerun, pool,
+def test_constituency_page_lists_its_projects_and_issues_its_brief(client, make, db, director, kazerun, pool,
                                                                    briefs_dir):
     guest_house = make.project(name="تعمیر مهمانسرای کارگران کوه‌چنار", county="کوه‌چنار")
     make.project(name="بهسازی مجموعه ورزشی کارگران شیراز", county="شیراز")
-    login(director)
 
     page = client.get(f"/briefs/constituencies/{kazerun.id}")
     issued = client.post(f"/briefs/constituencies/{kazerun.id}", data={"for_whom": MP_OFFICE}, headers=htmx())
@@ -140,8 +133,7 @@ def test_county_head_gets_the_project_brief_not_the_whole_constituency(client, l
     assert client.get(f"/briefs/constituencies/{kazerun.id}").status_code == 404
 
 
-def test_download_of_a_missing_file_is_not_found(client, login, db, director, pool, briefs_dir, settings):
-    login(director)
+def test_download_of_a_missing_file_is_not_found(client, db, director, pool, briefs_dir, settings):
     issue(client, pool, **htmx())
     brief = db.exec(select(Brief)).one()
     (briefs_dir / brief.file_path).unlink()
@@ -149,8 +141,7 @@ def test_download_of_a_missing_file_is_not_found(client, login, db, director, po
     assert client.get(f"/briefs/{brief.id}/download").status_code == 404
 
 
-def test_english_ui_still_issues_a_persian_brief(client, login, db, director, pool, briefs_dir):
-    login(director)
+def test_english_ui_still_issues_a_persian_brief(client, db, director, pool, briefs_dir):
     client.post("/language/en", data={"next": "/"})
 
     page = client.get(f"/projects/{pool.slug}")
@@ -173,14 +164,13 @@ def test_preview_shows_the_visit_photos_from_the_app(client, login, db, make, vi
     assert "پیگیری تخصیص اعتبار استانی تا پایان آذر" in response.text and "علی رضایی" in response.text
 
 
-def test_the_directorate_logo_is_a_setting_shown_in_preview_and_pdf(app, client, login, db, director, pool,
+def test_the_directorate_logo_is_a_setting_shown_in_preview_and_pdf(app, client, db, director, pool,
                                                                      briefs_dir, tmp_path):
     from PIL import Image
 
     logo = tmp_path / "logo.png"
     Image.new("RGB", (120, 120), (15, 92, 122)).save(logo)
     app.config["BRIEF_LOGO"] = str(logo)
-    login(director)
 
     preview = client.get(f"/briefs/projects/{pool.id}/preview")
     issue(client, pool, **htmx())

@@ -7,10 +7,10 @@ import pytest
 from sqlmodel import select
 
 from tests.browser.conftest import ARTIFACTS
+from tests.helpers import audit_events
 from tracker.accounts.models import Role
 from tracker.briefs import services
 from tracker.briefs.models import Brief, BriefKind
-from tracker.core.audit import AuditEvent
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.projects.models import ProjectStatus
 
@@ -36,9 +36,9 @@ def issue(db, actor, project, settings, for_whom=MP_OFFICE) -> Brief:
                                         now=NOW)
 
 
-def test_project_brief_reads_in_persian_with_its_facts_and_embedded_font(db, app_context, director, pool, settings,
+def test_project_brief_reads_in_persian_with_its_facts_and_embedded_font(db, app_context, fars_director, pool, settings,
                                                                       database):
-    brief = issue(db, director, pool, settings)
+    brief = issue(db, fars_director, pool, settings)
     path = services.brief_file(settings, brief)
 
     text = pdf_text(path)
@@ -63,22 +63,22 @@ def test_project_brief_reads_in_persian_with_its_facts_and_embedded_font(db, app
     render_page_png(path, ARTIFACTS, f"brief-project-{database.dialect.name}")
 
 
-def test_archive_row_vouches_for_the_file(db, app_context, director, pool, settings):
-    first = issue(db, director, pool, settings)
-    second = issue(db, director, pool, settings, for_whom="")
+def test_archive_row_vouches_for_the_file(db, app_context, fars_director, pool, settings):
+    first = issue(db, fars_director, pool, settings)
+    second = issue(db, fars_director, pool, settings, for_whom="")
 
     data = services.brief_file(settings, first).read_bytes()
     assert first.sha256 == hashlib.sha256(data).hexdigest()
     assert first.size_bytes == len(data) and first.pages == 2
     assert (first.kind, first.project_id, first.constituency_id) == (BriefKind.project, pool.id, None)
-    assert (first.generated_by, first.for_whom, first.generated_at) == (director.id, MP_OFFICE, NOW)
+    assert (first.generated_by, first.for_whom, first.generated_at) == (fars_director.id, MP_OFFICE, NOW)
     assert (first.year, first.sequence, second.sequence) == (1405, 1, 2)
     assert [b.number for b in db.exec(select(Brief).order_by(Brief.sequence)).all()] == ["1405/1/گ", "1405/2/گ"]
-    event = db.exec(select(AuditEvent).where(AuditEvent.entity == "briefs", AuditEvent.entity_id == first.id)).one()
-    assert (event.action, event.actor_id, event.project_id) == ("create", director.id, pool.id)
+    [event] = audit_events(db, "briefs", first.id)
+    assert (event.action, event.actor_id, event.project_id) == ("create", fars_director.id, pool.id)
 
 
-def test_number_scheme_directorate_and_classification_are_settings(db, app_context, make, director, settings):
+def test_number_scheme_directorate_and_classification_are_settings(db, app_context, make, fars_director, settings):
     from dataclasses import replace
 
     project = make.project(name="نوسازی کلاس‌های مرکز آموزش تعاون زنجان", county="زنجان", province="Zanjan")
@@ -93,10 +93,10 @@ def test_number_scheme_directorate_and_classification_are_settings(db, app_conte
     assert pdf_pages(services.brief_file(custom, brief)) == brief.pages == 1
 
 
-def test_user_text_is_escaped_and_sample_projects_say_so(db, app_context, make, director, settings):
+def test_user_text_is_escaped_and_sample_projects_say_so(db, app_context, make, fars_director, settings):
     project = make.project(name="بهسازی مهمانسرای کارگران نمونه", description="<b>x</b>", is_sample=True)
 
-    brief = issue(db, director, project, settings, for_whom="<i>office</i>")
+    brief = issue(db, fars_director, project, settings, for_whom="<i>office</i>")
 
     text = pdf_text(services.brief_file(settings, brief))
     assert "<b>x</b>" in pdf_raw_text(services.brief_file(settings, brief))
@@ -106,14 +106,14 @@ def test_user_text_is_escaped_and_sample_projects_say_so(db, app_context, make, 
     assert plain("اعتباری برای این پروژه ثبت نشده است") in text
 
 
-def test_constituency_brief_has_a_cover_of_every_project_then_a_page_each(db, app_context, make, director, kazerun,
+def test_constituency_brief_has_a_cover_of_every_project_then_a_page_each(db, app_context, make, fars_director, kazerun,
                                                                       pool, settings, database):
     guest_house = make.project(name="تعمیر سیستم گرمایش مهمانسرای کارگران کوه‌چنار", county="کوه‌چنار",
                                status=ProjectStatus.suspended, target_date=date(2026, 6, 21), physical_progress=60,
                                is_sample=True)
     make.project(name="بهسازی مجموعه ورزشی کارگران شیراز", county="شیراز")
 
-    brief = services.issue_constituency_brief(db, actor=director, constituency=kazerun, for_whom=MP_OFFICE,
+    brief = services.issue_constituency_brief(db, actor=fars_director, constituency=kazerun, for_whom=MP_OFFICE,
                                               settings=settings, now=NOW)
 
     path = services.brief_file(settings, brief)
@@ -143,18 +143,18 @@ def test_another_province_or_county_is_not_found(db, app_context, make, kazerun,
                                           constituency=kazerun, for_whom="", settings=settings, now=NOW)
 
 
-def test_an_overlong_addressee_is_refused_before_anything_is_written(db, app_context, director, pool, settings,
+def test_an_overlong_addressee_is_refused_before_anything_is_written(db, app_context, fars_director, pool, settings,
                                                                     briefs_dir):
     with pytest.raises(InvalidInput) as refused:
-        issue(db, director, pool, settings, for_whom="د" * 301)
+        issue(db, fars_director, pool, settings, for_whom="د" * 301)
 
     assert "for_whom" in refused.value.errors
     assert db.exec(select(Brief)).all() == [] and not briefs_dir.exists()
 
 
-def test_brief_with_milestones_a_visit_its_photos_and_open_decisions(db, app_context, director, visited_pool,
+def test_brief_with_milestones_a_visit_its_photos_and_open_decisions(db, app_context, fars_director, visited_pool,
                                                                       settings, database):
-    brief = issue(db, director, visited_pool, settings)
+    brief = issue(db, fars_director, visited_pool, settings)
 
     path = services.brief_file(settings, brief)
     text = pdf_text(path)
@@ -179,9 +179,9 @@ def test_brief_with_milestones_a_visit_its_photos_and_open_decisions(db, app_con
     render_page_png(path, ARTIFACTS, f"brief-visit-{database.dialect.name}", page=2)
 
 
-def test_a_number_taken_meanwhile_is_rendered_again_with_the_next(db, app_context, director, pool, settings,
+def test_a_number_taken_meanwhile_is_rendered_again_with_the_next(db, app_context, fars_director, pool, settings,
                                                                    monkeypatch):
-    first = issue(db, director, pool, settings)
+    first = issue(db, fars_director, pool, settings)
     seen = []
     real = services.queries.last_sequence
 
@@ -191,7 +191,7 @@ def test_a_number_taken_meanwhile_is_rendered_again_with_the_next(db, app_contex
         return 0 if len(seen) == 1 else real(session, province_id, year)
 
     monkeypatch.setattr(services.queries, "last_sequence", stale_once)
-    second = issue(db, director, pool, settings)
+    second = issue(db, fars_director, pool, settings)
 
     assert (first.sequence, second.sequence, len(seen)) == (1, 2, 2)
     assert "۱۴۰۵/۲" in pdf_text(services.brief_file(settings, second))

@@ -3,7 +3,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import htmx
-from tests.projects.helpers import count, fa
+from tests.helpers import count, fa
 from tracker.accounts.models import Role
 from tracker.budgets.models import BudgetEntry
 

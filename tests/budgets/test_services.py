@@ -11,6 +11,7 @@ from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from tests.factories import Factories
+from tests.helpers import count
 from tracker.accounts.models import Role, User
 from tracker.budgets import queries, services
 from tracker.budgets.models import BudgetEntry, BudgetLine, Figure
@@ -168,7 +169,7 @@ def test_bad_input_is_refused_on_its_field_and_nothing_is_stored(db, make, offic
     assert set(error.value.errors) == {field}
     assert str(error.value.errors[field])
     assert entries(db) == []
-    assert db.exec(select(func.count()).select_from(BudgetLine)).one() == 0
+    assert count(db, BudgetLine) == 0
     assert db.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.entity == "budget_entries")).one() == 0
 
 

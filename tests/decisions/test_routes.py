@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import htmx
-from tests.projects.helpers import fa, field_error
+from tests.helpers import fa, field_error
 from tracker.accounts.models import Role
 from tracker.core import clock
 from tracker.decisions.models import DecisionState

@@ -1,7 +1,7 @@
 """Writing decisions: a decision's state changes in place and back, by whom, with a note when dropped."""
 import pytest
 
-from tests.visits.helpers import VISIT_DAY, events
+from tests.helpers import VISIT_DAY, audit_events
 from tracker.accounts.models import Role
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.decisions import services as decisions
@@ -28,6 +28,6 @@ def test_decision_state_changes_in_place_and_back(db, make, fars):
         DecisionState.done, "اعتبار تخصیص یافت", director.id)
     decisions.set_decision_state(db, actor=director, decision=decision, state=DecisionState.open)
     assert (decision.state, decision.state_note) == (DecisionState.open, "")
-    changes = [e.after.get("state") for e in events(db, "decisions", decision.id)]
+    changes = [e.after.get("state") for e in audit_events(db, "decisions", decision.id)]
     assert changes == [DecisionState.open.value, DecisionState.done.value, DecisionState.open.value]
-    assert all(e.project_id == project.id for e in events(db, "decisions", decision.id))
+    assert all(e.project_id == project.id for e in audit_events(db, "decisions", decision.id))

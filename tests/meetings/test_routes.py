@@ -7,7 +7,7 @@ from urllib.parse import quote
 from sqlmodel import select
 
 from tests.conftest import htmx
-from tests.projects.helpers import count, field_error
+from tests.helpers import count, field_error
 from tracker.accounts.models import Role
 from tracker.decisions.models import Decision
 from tracker.decisions.services import DecisionData

@@ -2,7 +2,7 @@
 1405/09/02 gives overdue notices and emails in the outbox."""
 from sqlmodel import select
 
-from tests.projects.helpers import count
+from tests.helpers import count
 from tests.reminders.helpers import TODAY, scan
 from tracker.core.jalali import parse_jalali_date
 from tracker.core.mail import MailSettings

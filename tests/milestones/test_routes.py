@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import htmx, on_awkward_days
-from tests.projects.helpers import count, field_error
+from tests.helpers import count, field_error
 from tracker.accounts.models import Role
 from tracker.core import clock
 from tracker.core.jalali import format_jalali, parse_jalali_date

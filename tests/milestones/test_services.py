@@ -5,7 +5,7 @@ import pytest
 from flask_babel import force_locale
 from sqlmodel import select
 
-from tests.projects.helpers import audit_events, count
+from tests.helpers import audit_events, count
 from tests.reminders.helpers import TODAY
 from tracker.accounts.models import Role
 from tracker.core.errors import Forbidden, InvalidInput, NotFound

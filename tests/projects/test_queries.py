@@ -1,14 +1,13 @@
 """Reading projects: search the way Persian users type, filters, pages, order and scope."""
 import pytest
 
+from tests.helpers import project_data
 from tracker.accounts import permissions
 from tracker.accounts.models import Role
 from tracker.core.errors import NotFound
 from tracker.projects import queries, services
 from tracker.projects.models import PartnerRole, ProjectStatus
 from tracker.projects.queries import ProjectFilters
-
-from .helpers import project_data
 
 
 def names(db, user, page_size=25, **filters):

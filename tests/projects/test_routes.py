@@ -6,10 +6,9 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import htmx
+from tests.helpers import audit_events, count, fa, field_error
 from tracker.accounts.models import Role
 from tracker.projects.models import Agency, Facility, Partner, PartnerRole, ProjectStatus
-
-from .helpers import audit_events, count, fa, field_error
 
 
 def project_form(project, **changes) -> dict:
@@ -19,13 +18,6 @@ def project_form(project, **changes) -> dict:
         "start_date": "", "target_date": "", "physical_progress": "", "strategy": "",
         "agreement": project.agreement, "description": project.description,
     } | changes
-
-
-@pytest.fixture
-def director(make, login):
-    user = make.user(role=Role.director, full_name="سعید بیاری")
-    login(user)
-    return user
 
 
 def test_list_is_a_full_page_or_just_the_rows_for_htmx(client, make, director):
@@ -124,7 +116,7 @@ def test_a_read_only_role_sees_the_project_but_may_not_edit_it(client, make, log
 def test_bad_input_comes_back_with_a_persian_message_next_to_the_field(client, make, director, db, app,
                                                                         field, value, message, values):
     project = make.project(name="بهسازی استخر")
-    events = len(audit_events(db, "projects", project.id))
+    audited = len(audit_events(db, "projects", project.id))
 
     response = client.post(f"/projects/{project.slug}/edit", headers=htmx(),
                            data=project_form(project, **{"physical_progress": "30", field: value}))
@@ -134,7 +126,7 @@ def test_bad_input_comes_back_with_a_persian_message_next_to_the_field(client, m
     assert field_error(response.text, field) == fa(app, message, **values)
     db.refresh(project)
     assert (project.name, project.physical_progress, project.target_date) == ("بهسازی استخر", None, None)
-    assert len(audit_events(db, "projects", project.id)) == events
+    assert len(audit_events(db, "projects", project.id)) == audited
 
 
 def test_bad_input_without_htmx_gets_the_whole_page_with_the_message(client, make, director, app):

@@ -3,12 +3,11 @@ from datetime import date
 
 import pytest
 
+from tests.helpers import audit_events, count, project_data
 from tracker.accounts.models import Role
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.projects import queries, services
 from tracker.projects.models import AgencyKind, FacilityKind, Partner, PartnerRole, Project, ProjectStatus
-
-from .helpers import audit_events, count, project_data
 
 
 def search(db, user, q):

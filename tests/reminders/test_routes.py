@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import htmx, on_awkward_days
-from tests.projects.helpers import field_error
+from tests.helpers import field_error
 from tests.reminders.helpers import scan
 from tracker.accounts.models import Role
 from tracker.core.mail import MailSettings

@@ -6,18 +6,16 @@ import pytest
 from sqlmodel import select
 
 from tests.factories import PHOTOS
+from tests.helpers import VISIT_DAY, VISIT_TABLES, audit_events, count, counts, jpeg, project_data
 from tracker.accounts.models import Role
 from tracker.core.audit import AuditEvent
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.decisions.models import Decision, DecisionState
 from tracker.decisions.services import DecisionData
 from tracker.projects import services as projects
-from tracker.projects.services import ProjectData
 from tracker.visits import services
 from tracker.visits.models import Attendee, Photo, Visit
 from tracker.visits.services import GuestData, PeopleData, PhotoUpload, VisitData
-
-from .helpers import VISIT_DAY, counts, events, jpeg
 
 
 @pytest.fixture
@@ -64,7 +62,7 @@ def test_a_visit_is_stored_with_its_visitors_decisions_and_photos(db, make, fars
     assert [(p.caption, p.width, p.height, p.uploaded_by) for p in photos] == [
         ("نمای استخر", 64, 48, director.id), ("رختکن", 64, 48, director.id)]
     assert all((storage.upload_dir / "photos" / p.sha256[:2]).is_dir() for p in photos)
-    assert [e.action for e in events(db, "visits", visit.id)] == ["create"]
+    assert [e.action for e in audit_events(db, "visits", visit.id)] == ["create"]
     audited = db.exec(select(AuditEvent).where(AuditEvent.project_id == project.id,
                                                AuditEvent.entity.in_(["visits", "decisions", "photos"]))).all()
     assert len(audited) == 5
@@ -75,11 +73,11 @@ def test_sending_the_same_visit_again_returns_the_stored_one(db, make, fars):
     data = visit_data(decisions=(DecisionData("تأمین اعتبار", owner_user_id=director.id, due_date=date(2025, 10, 1)),))
 
     first = services.create_visit(db, actor=director, project=project, data=data, storage=PHOTOS, now=VISIT_DAY)
-    before = counts(db)
+    before = counts(db, *VISIT_TABLES)
     again = services.create_visit(db, actor=director, project=project, data=data, storage=PHOTOS, now=VISIT_DAY)
 
     assert again.id == first.id
-    assert counts(db) == before
+    assert counts(db, *VISIT_TABLES) == before
     assert (before["Visit"], before["Decision"]) == (1, 1)
     # Someone else cannot claim that id.
     other = make.user(role=Role.staff)
@@ -101,9 +99,7 @@ def test_the_latest_observed_progress_sets_the_projects(db, make, fars):
     # A visit without a progress figure changes nothing.
     make.visit(project, author=director, notes="فقط یادداشت", visited_on=date(2025, 9, 20))
     assert (project.physical_progress, project.progress_visit_id) == (45, newer.id)
-    progress_events = [e for e in db.exec(select(AuditEvent).where(AuditEvent.entity == "projects",
-                                                                  AuditEvent.entity_id == project.id)
-                                          .order_by(AuditEvent.id)).all()
+    progress_events = [e for e in audit_events(db, "projects", project.id)
                        if e.action == "update" and "physical_progress" in e.after]
     assert [e.after["physical_progress"] for e in progress_events] == [30, 45]
 
@@ -119,8 +115,7 @@ def test_two_visits_on_one_day_the_one_logged_last_counts(db, make, fars):
 def test_progress_typed_by_hand_drops_the_attribution(db, make, fars):
     director, _head, project = fars
     make.visit(project, author=director, observed_progress=30)
-    values = {f: getattr(project, f) for f in ProjectData.__dataclass_fields__}
-    projects.update_project(db, actor=director, project=project, data=ProjectData(**values | {"physical_progress": 35}))
+    projects.update_project(db, actor=director, project=project, data=project_data(project, physical_progress=35))
     assert (project.physical_progress, project.progress_visit_id) == (35, None)
 
 
@@ -160,7 +155,7 @@ def test_the_author_may_edit_for_24_hours_then_only_a_director(db, make, fars):
     edit(make.admin, 500)
     with pytest.raises(Forbidden):
         services.delete_visit(db, actor=staff, visit=visit, now=VISIT_DAY + timedelta(days=2))
-    assert [e.action for e in events(db, "visits", visit.id)] == ["create", "update", "update", "update"]
+    assert [e.action for e in audit_events(db, "visits", visit.id)] == ["create", "update", "update", "update"]
 
 
 def test_the_window_reads_a_stored_timestamp_back_from_the_database(db, make, fars):
@@ -177,7 +172,7 @@ def test_read_only_roles_may_not_log_visits(db, make, fars, role):
     _director, _head, project = fars
     with pytest.raises(Forbidden):
         make.visit(project, author=make.user(role=role))
-    assert counts(db)["Visit"] == 0
+    assert count(db, Visit) == 0
 
 
 def test_another_province_or_county_is_not_found(db, make, fars):
@@ -191,11 +186,11 @@ def test_another_province_or_county_is_not_found(db, make, fars):
 
 
 def bad(db, actor, project, storage=PHOTOS, **fields) -> dict:
-    before = counts(db)
+    before = counts(db, *VISIT_TABLES)
     with pytest.raises(InvalidInput) as error:
         services.create_visit(db, actor=actor, project=project, data=visit_data(**fields), storage=storage,
                               now=VISIT_DAY)
-    assert counts(db) == before, "a refused visit stores nothing"
+    assert counts(db, *VISIT_TABLES) == before, "a refused visit stores nothing"
     return error.value.errors
 
 
@@ -266,4 +261,4 @@ def test_editing_syncs_decisions_and_photos(db, make, fars, storage):
     assert [(p.caption, p.position) for p in photos] == [("دو، با عنوان تازه", 1), ("سه", 2)]
     assert db.get(Photo, first.id) is None
     assert [a.user_id for a in db.exec(select(Attendee).where(Attendee.visit_id == visit.id))] == [head.id]
-    assert [e.action for e in events(db, "decisions", drop)] == ["create", "delete"]
+    assert [e.action for e in audit_events(db, "decisions", drop)] == ["create", "delete"]
