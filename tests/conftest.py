@@ -19,6 +19,7 @@ from tracker.core import clock
 from tracker.core.cli import alembic_config
 from tracker.core.config import database_url
 from tracker.core.db import make_engine
+from tracker.visits.services import PhotoStorage
 
 # The day every test runs on unless it asks for others: a working Monday (2026-11-23). TRACKER_TEST_TODAY
 # (Jalali YYYY-MM-DD) runs the whole suite on another day, to show that no test depends on the real date.
@@ -134,14 +135,20 @@ def db(session_factory):
 
 
 @pytest.fixture
-def app(database, session_factory, tmp_path):
+def photo_storage(tmp_path):
+    """Where this test's visit photos go: its own folder, tmp_path/"uploads" (the app's UPLOAD_DIR too)."""
+    return PhotoStorage(tmp_path / "uploads", 20 * 1024 * 1024)
+
+
+@pytest.fixture
+def app(database, session_factory, photo_storage):
     """The app on the test database; every request's session joins the test's transaction."""
     app = create_app({
         "TESTING": True,
         "DATABASE_URL": database.url.render_as_string(hide_password=False),
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "UPLOAD_DIR": str(photo_storage.upload_dir),
         "LOGIN_RATE_LIMIT": "1000 per minute",
     })
     app.extensions["session_factory"] = session_factory
@@ -166,11 +173,12 @@ def login(client):
 
 
 @pytest.fixture
-def make(db):
-    """The factories of tests/factories.py, bound to the test's session."""
+def make(db, photo_storage):
+    """The factories of tests/factories.py, bound to the test's session; make.visit stores photos in the test's
+    own folder."""
     from tests.factories import Factories
 
-    return Factories(db)
+    return Factories(db, photos=photo_storage)
 
 
 # The people most tests act as. A test that needs someone else makes them with make.user(...).

@@ -1,9 +1,7 @@
 """Factories that keep tests short: make.project(name=...), make.user(role=...)."""
 import itertools
-import tempfile
 import uuid
 from datetime import date
-from pathlib import Path
 
 from sqlmodel import select
 from werkzeug.security import generate_password_hash
@@ -26,15 +24,14 @@ PASSWORD = "correct-horse-1404"
 # One scrypt hash for every test user: hashing per user would dominate the run time.
 _PASSWORD_HASH = generate_password_hash(PASSWORD)
 _numbers = itertools.count(1)
-# Where make.visit stores photos; tests that look at the files pass their own storage.
-PHOTOS = visits.PhotoStorage(Path(tempfile.gettempdir()) / "pishraft-test-photos", 20 * 1024 * 1024)
 
 
 class Factories:
     """Make valid records with as few arguments as a test needs."""
 
-    def __init__(self, session):
+    def __init__(self, session, photos: visits.PhotoStorage | None = None):
         self.session = session
+        self.photos = photos  # where make.visit stores photos: the test's own folder (see the make fixture)
         self._admin = None
 
     @property
@@ -107,7 +104,7 @@ class Factories:
                 line = self.session.get(BudgetLine, entry.line_id)
         return line
 
-    def visit(self, project=None, author: User | None = None, storage=PHOTOS, now=None, **fields):
+    def visit(self, project=None, author: User | None = None, storage=None, now=None, **fields):
         """A site visit logged through the service; a note unless the test gives content of its own."""
         project = project or self.project()
         fields.setdefault("visited_on", clock.today(now))
@@ -115,7 +112,7 @@ class Factories:
             fields["notes"] = "بازدید از روند پیشرفت"
         data = visits.VisitData(id=fields.pop("id", None) or uuid.uuid4(), **fields)
         return visits.create_visit(self.session, actor=author or self.admin, project=project, data=data,
-                                   storage=storage, now=now)
+                                   storage=self.photos if storage is None else storage, now=now)
 
     def decision(self, project=None, text: str = "تأمین اعتبار مورد نیاز", owner=None, due_date=None,
                  author: User | None = None, **visit_fields):

@@ -142,7 +142,7 @@ PHOTO_COLOURS = [(40, 110, 170), (190, 120, 60), (90, 150, 90), (160, 160, 170),
 
 
 @pytest.fixture
-def visited_pool(app, make, pool):
+def visited_pool(make, pool):
     """The pool with milestones met, overdue and upcoming, and a visit with visitors, five photos and a decision."""
     from tracker.decisions import services as decision_services
     from tracker.milestones import services as milestones
@@ -158,9 +158,8 @@ def visited_pool(app, make, pool):
         responsible=Party(agency_id=make.agency("سازمان برنامه و بودجه کشور", province=None).id)))
     milestones.add_milestone(make.session, actor=admin, project=pool, data=milestones.MilestoneData(
         title="تحویل و بازگشایی", due_date=date(2027, 3, 20)))
-    storage = visits.PhotoStorage(Path(app.config["UPLOAD_DIR"]), 20 * 1024 * 1024)
-    make.visit(
-        pool, storage=storage, visited_on=date(2026, 11, 11), observed_progress=40,
+    make.visit(  # its photos go to the test's own folder, the app's UPLOAD_DIR
+        pool, visited_on=date(2026, 11, 11), observed_progress=40,
         notes="کاشی‌کاری کف استخر آغاز شده و تصفیه‌خانه در حال نصب است.",
         problems="تأخیر در تخصیص اعتبار استانی.",
         people=visits.PeopleData(user_ids=(make.user(full_name="سعید بیاری").id,), guests=(

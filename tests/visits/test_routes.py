@@ -146,14 +146,14 @@ def test_an_empty_visit_is_refused(client, db, director, pool):
     assert count(db, Visit) == 0
 
 
-def test_an_invalid_photo_stores_nothing(client, db, director, pool, app, tmp_path):
+def test_an_invalid_photo_stores_nothing(client, db, director, pool, photo_storage):
     response = post_visit(client, pool, visit_form(notes="بازدید", photo_caption=["درست", "نادرست"]),
                           photos=[("ok.jpg", jpeg()), ("notes.pdf", b"%PDF-1.7 not a photo")], headers=htmx())
     assert response.status_code == 422
     errors = field_error(response.text, "photos")
     assert "notes.pdf" in errors and "۲" in errors
     assert count(db, Visit) == 0 and count(db, Photo) == 0
-    assert not (tmp_path / "uploads" / "photos").exists()
+    assert not (photo_storage.upload_dir / "photos").exists()
 
 
 @pytest.mark.parametrize("role", [Role.budget_officer, Role.viewer])
@@ -170,11 +170,10 @@ def test_read_only_roles_see_visits_but_may_not_log_them(client, db, make, login
     assert count(db, Visit) == 1
 
 
-def test_another_provinces_visit_and_photos_are_not_found(client, db, make, login, pool, tmp_path, app):
-    from tracker.visits.services import PhotoStorage, PhotoUpload
+def test_another_provinces_visit_and_photos_are_not_found(client, db, make, login, pool):
+    from tracker.visits.services import PhotoUpload
 
-    storage = PhotoStorage(tmp_path / "uploads", 20 * 1024 * 1024)
-    visit = make.visit(pool, notes="بازدید", storage=storage, photos=(PhotoUpload(jpeg(), "استخر"),))
+    visit = make.visit(pool, notes="بازدید", photos=(PhotoUpload(jpeg(), "استخر"),))
     photo = db.exec(select(Photo).where(Photo.visit_id == visit.id)).one()
     login(make.user(role=Role.director, province="Zanjan"))
     for url in (f"/visits/{visit.id}", f"/visits/{visit.id}/edit", f"/visits/new/{quote(pool.slug)}",
@@ -251,11 +250,10 @@ def test_the_pages_work_in_english(client, make, director, pool):
     assert "12%" in client.get(f"/visits/{visit.id}").text
 
 
-def test_editing_keeps_removes_and_adds_photos(client, db, make, director, pool, tmp_path):
-    from tracker.visits.services import PhotoStorage, PhotoUpload
+def test_editing_keeps_removes_and_adds_photos(client, db, make, director, pool):
+    from tracker.visits.services import PhotoUpload
 
-    storage = PhotoStorage(tmp_path / "uploads", 20 * 1024 * 1024)
-    visit = make.visit(pool, author=director, storage=storage, photos=(
+    visit = make.visit(pool, author=director, photos=(
         PhotoUpload(jpeg(), "یک"), PhotoUpload(jpeg((0, 0, 200)), "دو")))
     first, second = db.exec(select(Photo).where(Photo.visit_id == visit.id).order_by(Photo.position)).all()
     page = client.get(f"/visits/{visit.id}/edit")

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from tests.factories import PHOTOS
 from tests.helpers import VISIT_DAY, VISIT_TABLES, audit_events, count, counts, jpeg, project_data
 from tracker.accounts.models import Role
 from tracker.core.audit import AuditEvent
@@ -18,16 +17,11 @@ from tracker.visits.models import Attendee, Photo, Visit
 from tracker.visits.services import GuestData, PeopleData, PhotoUpload, VisitData
 
 
-@pytest.fixture
-def storage(tmp_path):
-    return services.PhotoStorage(tmp_path / "uploads", 20 * 1024 * 1024)
-
-
 def visit_data(**fields) -> VisitData:
     return VisitData(**{"id": uuid.uuid4(), "visited_on": VISIT_DAY.date(), "notes": "بازدید"} | fields)
 
 
-def test_a_visit_is_stored_with_its_visitors_decisions_and_photos(db, make, fars, storage):
+def test_a_visit_is_stored_with_its_visitors_decisions_and_photos(db, make, fars, photo_storage):
     director, head, project = fars
     governorate = make.agency("فرمانداری ویژه کازرون")
     mp_office = make.agency("دفتر نماینده مردم کازرون و کوه‌چنار")
@@ -43,7 +37,7 @@ def test_a_visit_is_stored_with_its_visitors_decisions_and_photos(db, make, fars
         photos=(PhotoUpload(jpeg(), "نمای استخر", "a.jpg"), PhotoUpload(jpeg((10, 90, 200)), "رختکن", "b.jpg")),
     )
 
-    visit = services.create_visit(db, actor=director, project=project, data=data, storage=storage, now=VISIT_DAY)
+    visit = services.create_visit(db, actor=director, project=project, data=data, storage=photo_storage, now=VISIT_DAY)
 
     assert (visit.id, visit.author_id, visit.observed_progress) == (data.id, director.id, 20)
     assert (visit.latitude, visit.longitude, visit.location_accuracy_m) == (29.6, 51.65, 12.5)
@@ -61,20 +55,20 @@ def test_a_visit_is_stored_with_its_visitors_decisions_and_photos(db, make, fars
     photos = db.exec(select(Photo).where(Photo.visit_id == visit.id).order_by(Photo.position)).all()
     assert [(p.caption, p.width, p.height, p.uploaded_by) for p in photos] == [
         ("نمای استخر", 64, 48, director.id), ("رختکن", 64, 48, director.id)]
-    assert all((storage.upload_dir / "photos" / p.sha256[:2]).is_dir() for p in photos)
+    assert all((photo_storage.upload_dir / "photos" / p.sha256[:2]).is_dir() for p in photos)
     assert [e.action for e in audit_events(db, "visits", visit.id)] == ["create"]
     audited = db.exec(select(AuditEvent).where(AuditEvent.project_id == project.id,
                                                AuditEvent.entity.in_(["visits", "decisions", "photos"]))).all()
     assert len(audited) == 5
 
 
-def test_sending_the_same_visit_again_returns_the_stored_one(db, make, fars):
+def test_sending_the_same_visit_again_returns_the_stored_one(db, make, fars, photo_storage):
     director, _head, project = fars
     data = visit_data(decisions=(DecisionData("تأمین اعتبار", owner_user_id=director.id, due_date=date(2025, 10, 1)),))
 
-    first = services.create_visit(db, actor=director, project=project, data=data, storage=PHOTOS, now=VISIT_DAY)
+    first = services.create_visit(db, actor=director, project=project, data=data, storage=photo_storage, now=VISIT_DAY)
     before = counts(db, *VISIT_TABLES)
-    again = services.create_visit(db, actor=director, project=project, data=data, storage=PHOTOS, now=VISIT_DAY)
+    again = services.create_visit(db, actor=director, project=project, data=data, storage=photo_storage, now=VISIT_DAY)
 
     assert again.id == first.id
     assert counts(db, *VISIT_TABLES) == before
@@ -82,7 +76,7 @@ def test_sending_the_same_visit_again_returns_the_stored_one(db, make, fars):
     # Someone else cannot claim that id.
     other = make.user(role=Role.staff)
     with pytest.raises(Forbidden):
-        services.create_visit(db, actor=other, project=project, data=data, storage=PHOTOS, now=VISIT_DAY)
+        services.create_visit(db, actor=other, project=project, data=data, storage=photo_storage, now=VISIT_DAY)
 
 
 def test_the_latest_observed_progress_sets_the_projects(db, make, fars):
@@ -119,12 +113,12 @@ def test_progress_typed_by_hand_drops_the_attribution(db, make, fars):
     assert (project.physical_progress, project.progress_visit_id) == (35, None)
 
 
-def test_editing_or_deleting_the_visit_that_set_progress_falls_back_to_the_one_before(db, make, fars):
+def test_editing_or_deleting_the_visit_that_set_progress_falls_back_to_the_one_before(db, make, fars, photo_storage):
     director, _head, project = fars
     older = make.visit(project, author=director, observed_progress=30, visited_on=date(2025, 9, 1))
     newer = make.visit(project, author=director, observed_progress=45, visited_on=date(2025, 9, 16))
 
-    services.update_visit(db, actor=director, visit=newer, storage=PHOTOS, data=visit_data(
+    services.update_visit(db, actor=director, visit=newer, storage=photo_storage, data=visit_data(
         id=newer.id, visited_on=newer.visited_on, observed_progress=50))
     assert (project.physical_progress, project.progress_visit_id) == (50, newer.id)
 
@@ -135,13 +129,13 @@ def test_editing_or_deleting_the_visit_that_set_progress_falls_back_to_the_one_b
     assert (project.physical_progress, project.progress_visit_id) == (30, None)  # the figure stays, unattributed
 
 
-def test_the_author_may_edit_for_24_hours_then_only_a_director(db, make, fars):
+def test_the_author_may_edit_for_24_hours_then_only_a_director(db, make, fars, photo_storage):
     director, _head, project = fars
     staff = make.user(role=Role.staff)
     visit = make.visit(project, author=staff, notes="اول", now=VISIT_DAY)
 
     def edit(actor, hours):
-        return services.update_visit(db, actor=actor, visit=visit, storage=PHOTOS,
+        return services.update_visit(db, actor=actor, visit=visit, storage=photo_storage,
                                      now=VISIT_DAY + timedelta(hours=hours),
                                      data=visit_data(id=visit.id, notes=f"ویرایش {actor.id} {hours}"))
 
@@ -185,7 +179,8 @@ def test_another_province_or_county_is_not_found(db, make, fars):
             make.visit(kazerun, author=actor)
 
 
-def bad(db, actor, project, storage=PHOTOS, **fields) -> dict:
+def bad(db, actor, project, storage=None, **fields) -> dict:
+    """The errors of a refused visit, checking that nothing was stored (storage: for photos only)."""
     before = counts(db, *VISIT_TABLES)
     with pytest.raises(InvalidInput) as error:
         services.create_visit(db, actor=actor, project=project, data=visit_data(**fields), storage=storage,
@@ -194,7 +189,7 @@ def bad(db, actor, project, storage=PHOTOS, **fields) -> dict:
     return error.value.errors
 
 
-def test_bad_input_is_refused_with_a_message_per_field_and_nothing_stored(db, make, fars, storage):
+def test_bad_input_is_refused_with_a_message_per_field_and_nothing_stored(db, make, fars, photo_storage):
     director, _head, project = fars
     agency = make.agency()
     assert set(bad(db, director, project, observed_progress=140)) == {"observed_progress"}
@@ -207,10 +202,10 @@ def test_bad_input_is_refused_with_a_message_per_field_and_nothing_stored(db, ma
         DecisionData("", owner_agency_id=agency.id, due_date=date(2025, 10, 1)),
     ))) == {"decisions-0-owner", "decisions-1-due_date", "decisions-2-text"}
     assert set(bad(db, director, project, notes="", problems="  ")) == {"visit"}
-    errors = bad(db, director, project, storage=storage, photos=(
+    errors = bad(db, director, project, storage=photo_storage, photos=(
         PhotoUpload(jpeg(), "درست", "ok.jpg"), PhotoUpload(b"%PDF-1.4 not a photo", "نادرست", "report.pdf")))
     assert set(errors) == {"photos-1"}
-    assert not (storage.upload_dir / "photos").exists(), "no file is written when one photo is refused"
+    assert not (photo_storage.upload_dir / "photos").exists(), "no file is written when one photo is refused"
 
 
 def test_visitors_and_owners_come_from_the_projects_province(db, make, fars):
@@ -223,11 +218,11 @@ def test_visitors_and_owners_come_from_the_projects_province(db, make, fars):
     assert set(errors) == {"visitor_users", "visitor_agencies", "guests-0-name", "decisions-0-owner"}
 
 
-def test_the_future_is_measured_in_tehran(db, make, fars):
+def test_the_future_is_measured_in_tehran(db, make, fars, photo_storage):
     director, _head, project = fars
     # 21:00 UTC on 16 September is already 17 September in Tehran (UTC+3:30).
     late = VISIT_DAY.replace(hour=21)
-    visit = services.create_visit(db, actor=director, project=project, storage=PHOTOS, now=late,
+    visit = services.create_visit(db, actor=director, project=project, storage=photo_storage, now=late,
                                   data=visit_data(visited_on=date(2025, 9, 17)))
     assert visit.visited_on == date(2025, 9, 17)
 
@@ -238,17 +233,18 @@ def test_text_is_stored_as_typed(db, make, fars):
     assert visit.notes == "<script>alert(1)</script> & «نقل‌قول»"
 
 
-def test_editing_syncs_decisions_and_photos(db, make, fars, storage):
+def test_editing_syncs_decisions_and_photos(db, make, fars, photo_storage):
     director, head, project = fars
     agency = make.agency()
     keep, drop = uuid.uuid4(), uuid.uuid4()
-    visit = services.create_visit(db, actor=director, project=project, storage=storage, now=VISIT_DAY, data=visit_data(
+    data = visit_data(
         decisions=(DecisionData("بماند", owner_agency_id=agency.id, due_date=date(2025, 10, 1), id=keep),
                    DecisionData("حذف شود", owner_agency_id=agency.id, due_date=date(2025, 10, 1), id=drop)),
-        photos=(PhotoUpload(jpeg(), "یک"), PhotoUpload(jpeg((1, 2, 3)), "دو"))))
+        photos=(PhotoUpload(jpeg(), "یک"), PhotoUpload(jpeg((1, 2, 3)), "دو")))
+    visit = services.create_visit(db, actor=director, project=project, storage=photo_storage, now=VISIT_DAY, data=data)
     first, second = db.exec(select(Photo).where(Photo.visit_id == visit.id).order_by(Photo.position)).all()
 
-    services.update_visit(db, actor=director, visit=visit, storage=storage, now=VISIT_DAY, data=visit_data(
+    services.update_visit(db, actor=director, visit=visit, storage=photo_storage, now=VISIT_DAY, data=visit_data(
         id=visit.id, people=PeopleData(user_ids=(head.id,)),
         decisions=(DecisionData("بماند، با موعد تازه", owner_user_id=head.id, due_date=date(2025, 11, 1), id=keep),
                    DecisionData("تازه", owner_agency_id=agency.id, due_date=date(2025, 12, 1))),
