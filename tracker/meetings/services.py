@@ -141,10 +141,21 @@ def _meeting_decisions(session: Session, actor: User, meeting: Meeting, data: Me
                     lambda decision: decision.project_id)
 
 
+def _save_parts(session: Session, actor: User, meeting: Meeting, data: MeetingData, action: str,
+                before: dict | None) -> Meeting:
+    """Audit the meeting just written, then store its attendees, agenda and decisions as typed."""
+    record_change(session, actor_id=actor.id, action=action, record=meeting, before=before,
+                  summary=f"{meeting.body} {format_jalali(meeting.held_on)}")
+    replace_people(session, data.people, meeting_id=meeting.id)
+    items = _sync_agenda(session, meeting, data.agenda)
+    _meeting_decisions(session, actor, meeting, data, items)
+    session.flush()
+    return meeting
+
+
 def create_meeting(session: Session, *, actor: User, data: MeetingData, now: datetime | None = None) -> Meeting:
     """Record a meeting with its attendees, agenda and decisions; the same id sent again returns the stored one."""
-    if not permissions.may(actor, Action.edit):
-        raise Forbidden
+    permissions.require(actor, Action.edit)
     existing = session.get(Meeting, data.id)
     if existing is not None:
         if existing.author_id != actor.id:
@@ -158,13 +169,7 @@ def create_meeting(session: Session, *, actor: User, data: MeetingData, now: dat
         meeting.created_at = meeting.updated_at = now
     session.add(meeting)
     session.flush()
-    record_change(session, actor_id=actor.id, action="create", record=meeting, before=None,
-                  summary=f"{meeting.body} {format_jalali(meeting.held_on)}")
-    replace_people(session, data.people, meeting_id=meeting.id)
-    items = _sync_agenda(session, meeting, data.agenda)
-    _meeting_decisions(session, actor, meeting, data, items)
-    session.flush()
-    return meeting
+    return _save_parts(session, actor, meeting, data, "create", None)
 
 
 def update_meeting(session: Session, *, actor: User, meeting: Meeting, data: MeetingData,
@@ -181,13 +186,7 @@ def update_meeting(session: Session, *, actor: User, meeting: Meeting, data: Mee
     meeting.updated_at = now or clock.now()
     session.add(meeting)
     session.flush()
-    record_change(session, actor_id=actor.id, action="update", record=meeting, before=before,
-                  summary=f"{meeting.body} {format_jalali(meeting.held_on)}")
-    replace_people(session, data.people, meeting_id=meeting.id)
-    items = _sync_agenda(session, meeting, data.agenda)
-    _meeting_decisions(session, actor, meeting, data, items)
-    session.flush()
-    return meeting
+    return _save_parts(session, actor, meeting, data, "update", before)
 
 
 def delete_meeting(session: Session, *, actor: User, meeting: Meeting, now: datetime | None = None) -> None:

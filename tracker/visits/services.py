@@ -240,7 +240,7 @@ def _check_visit(session: Session, project: Project, data: VisitData, storage: P
         raise InvalidInput(errors)
 
 
-def check_visit(session: Session, *, actor: User, project: Project, data: VisitData, storage: PhotoStorage,
+def check_visit(session: Session, *, actor: User, project: Project, data: VisitData, storage: PhotoStorage | None,
                 now: datetime | None = None) -> None:
     """Every rule a new visit must meet, checked without writing (so that a form shows all its problems at once)."""
     permissions.require(actor, Action.edit, project.province_id, project.county_id)
@@ -332,7 +332,7 @@ def create_visit(session: Session, *, actor: User, project: Project, data: Visit
     return visit
 
 
-def update_visit(session: Session, *, actor: User, visit: Visit, data: VisitData, storage: PhotoStorage,
+def update_visit(session: Session, *, actor: User, visit: Visit, data: VisitData, storage: PhotoStorage | None,
                  now: datetime | None = None) -> Visit:
     """Change a visit: its facts, visitors, decisions (matched by id) and photos (kept, removed or added)."""
     project = session.get(Project, visit.project_id)
