@@ -35,6 +35,13 @@ def tehran_moment(jalali_day: str, hour: int = 10) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=clock.TEHRAN)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def frozen_session_clock():
+    """Fixtures made once for the run (the browser tests' live server and its demo data) see DEFAULT_DAY too."""
+    with time_machine.travel(tehran_moment(DEFAULT_DAY)):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def frozen_clock(request):
     """Every test runs on DEFAULT_DAY in Tehran (or the day it is given), whatever the real date."""

@@ -4,8 +4,9 @@ from urllib.parse import quote
 
 import pytest
 
+from tracker import create_app
 from tracker.accounts.models import Role
-from tracker.core import clock
+from tracker.core import audit, clock
 from tracker.core.jalali import format_jalali
 
 
@@ -50,3 +51,18 @@ def test_progress_set_by_a_visit_names_the_visit_by_its_day_not_its_id(client, m
     assert "پروژه را ویرایش کرد" in newest and f"«{format_jalali(day)}»" in newest
     assert str(visit.id) not in shown and "progress_visit_id" not in shown
     assert "پیشرفت فیزیکی" in shown and "۵۵" in shown
+
+
+# Every table whose events carry a project, so show on its page: each must say in words what its events did.
+PROJECT_EVENT_TABLES = {
+    "projects": {"create", "update"}, "partners": {"create", "update", "delete"},
+    "milestones": {"create", "update", "delete"}, "visits": {"create", "update", "delete"},
+    "photos": {"create", "update", "delete"}, "decisions": {"create", "update", "delete"},
+    "budget_entries": {"create"}, "briefs": {"create"},
+}
+
+
+@pytest.mark.parametrize(("table", "actions"), PROJECT_EVENT_TABLES.items())
+def test_every_area_names_the_events_it_shows_on_a_project_page(table, actions):
+    create_app({"TESTING": True})  # every area's labels are registered when the app is wired
+    assert actions <= set(audit.activity_of(table).actions)

@@ -1,8 +1,9 @@
-"""Forms of the briefs area: who a brief is for."""
+"""Forms and labels of the briefs area: who a brief is for, and how an issued brief reads in a project's activity."""
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from tracker.briefs.services import FOR_WHOM_MAX
+from tracker.core.audit import ActivityLabels, register_activity
 from tracker.core.forms import max_length
 from tracker.core.i18n import lazy_gettext as _l
 
@@ -12,3 +13,6 @@ class IssueForm(FlaskForm):
 
     for_whom = StringField(_l("For (optional)"), validators=[max_length(FOR_WHOM_MAX)],
                            render_kw={"dir": "auto", "placeholder": _l("e.g. the office of the member of parliament")})
+
+
+register_activity("briefs", ActivityLabels(actions={"create": _l("issued a status brief")}))
