@@ -50,6 +50,16 @@ def frozen_clock(request):
         yield traveller
 
 
+# The day the scenario tests are written about (reminders due, a brief issued, the demo scanned): a working Monday
+# in Azar. They run on it whatever TRACKER_TEST_TODAY says, since their expectations follow the working calendar.
+SCENARIO_DAY = "1405-09-02"
+
+
+def on_day(day: str):
+    """Run a test, or every test of a module (as its pytestmark), on one set day."""
+    return pytest.mark.parametrize("frozen_clock", [day], indirect=True, ids=[f"on-{day}"])
+
+
 def on_awkward_days(test):
     """Run a date-sensitive test on DEFAULT_DAY and on each of AWKWARD_DAYS."""
     return pytest.mark.parametrize("frozen_clock", [DEFAULT_DAY, *AWKWARD_DAYS], indirect=True)(test)

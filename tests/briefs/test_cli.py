@@ -3,10 +3,13 @@ import hashlib
 
 from sqlmodel import select
 
+from tests.conftest import SCENARIO_DAY, on_day
 from tracker.accounts.models import Role
 from tracker.briefs.models import Brief, BriefKind
 
 from .conftest import KAZERUN_POOL, pdf_pages, pdf_text
+
+pytestmark = on_day(SCENARIO_DAY)
 
 
 def run(app, *args):

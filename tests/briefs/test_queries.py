@@ -3,10 +3,13 @@ from datetime import date
 
 import pytest
 
+from tests.conftest import SCENARIO_DAY, on_day
 from tracker.accounts.models import Role
 from tracker.briefs import queries
 from tracker.core.errors import NotFound
 from tracker.projects.models import CommitmentState, PartnerRole, Project, ProjectStatus
+
+pytestmark = on_day(SCENARIO_DAY)
 
 
 def project(**fields) -> Project:

@@ -6,11 +6,13 @@ from urllib.parse import quote
 import pytest
 from sqlmodel import select
 
-from tests.conftest import htmx
+from tests.conftest import SCENARIO_DAY, htmx, on_day
 from tracker.accounts.models import Role
 from tracker.briefs.models import Brief
 
 from .conftest import KAZERUN_POOL, pdf_text, poppler
+
+pytestmark = on_day(SCENARIO_DAY)
 
 MP_OFFICE = "دفتر نماینده مردم کازرون و کوه‌چنار"
 

@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from tests.browser.conftest import ARTIFACTS
+from tests.conftest import SCENARIO_DAY, on_day
 from tests.helpers import audit_events
 from tracker.accounts.models import Role
 from tracker.briefs import services
@@ -27,6 +28,8 @@ from .conftest import (
     render_page_png,
     squeezed,
 )
+
+pytestmark = on_day(SCENARIO_DAY)
 
 MP_OFFICE = "دفتر نماینده مردم کازرون و کوه‌چنار"
 

@@ -2,6 +2,7 @@
 1405/09/02 gives overdue notices and emails in the outbox."""
 from sqlmodel import select
 
+from tests.conftest import SCENARIO_DAY, on_day
 from tests.helpers import count
 from tests.reminders.helpers import TODAY, scan
 from tracker.core.jalali import parse_jalali_date
@@ -11,6 +12,8 @@ from tracker.milestones import queries
 from tracker.milestones.models import Milestone
 from tracker.projects.models import Project
 from tracker.reminders.models import Delivery, Notice
+
+pytestmark = on_day(SCENARIO_DAY)
 
 KAZERUN_POOL = "بهسازی استخر کارگران کازرون"
 

@@ -5,7 +5,7 @@ from urllib.parse import quote
 import pytest
 from sqlmodel import select
 
-from tests.conftest import htmx, on_awkward_days
+from tests.conftest import SCENARIO_DAY, htmx, on_awkward_days, on_day
 from tests.helpers import count, field_error
 from tracker.accounts.models import Role
 from tracker.core import clock
@@ -139,6 +139,7 @@ def test_deleting_in_place_takes_the_milestone_off_the_section(client, db, proje
     assert "مناقصه" not in response.text and count(db, Milestone) == 0
 
 
+@on_day(SCENARIO_DAY)
 def test_the_activity_list_names_a_milestones_changes_in_persian(client, db, project, staff):
     client.post(url(project, "/milestones/new"), data=form(title="مناقصه"), headers=htmx())
     milestone = db.exec(select(Milestone)).one()

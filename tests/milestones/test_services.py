@@ -5,6 +5,7 @@ import pytest
 from flask_babel import force_locale
 from sqlmodel import select
 
+from tests.conftest import SCENARIO_DAY, on_day
 from tests.helpers import audit_events, count
 from tests.reminders.helpers import TODAY
 from tracker.accounts.models import Role
@@ -15,6 +16,8 @@ from tracker.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from tracker.milestones import queries, services
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.milestones.services import MilestoneData, TemplateRow
+
+pytestmark = on_day(SCENARIO_DAY)
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ from email.policy import default
 
 from aiosmtpd.controller import Controller
 
-from tests.conftest import DEFAULT_DAY
+from tests.conftest import SCENARIO_DAY
 from tracker.core.jalali import parse_jalali_date
 from tracker.core.mail import MailSettings
 from tracker.reminders.scan import run_scan
 
 GATHER_SECONDS = 30
-TODAY = parse_jalali_date(DEFAULT_DAY)  # the frozen clock's day
+TODAY = parse_jalali_date(SCENARIO_DAY)  # the day the reminder scenarios are written about
 
 
 def free_port() -> int:

@@ -2,7 +2,10 @@
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlmodel import select
 
+from tests.conftest import SCENARIO_DAY, on_day
 from tracker.reminders.models import Reminder
+
+pytestmark = on_day(SCENARIO_DAY)
 
 
 def test_reminders_run_scans_as_of_a_jalali_day_in_either_digit_set(app, db, due):

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
-from tests.conftest import DEFAULT_DAY, create_postgres_database, drop_postgres_database
+from tests.conftest import SCENARIO_DAY, create_postgres_database, drop_postgres_database, on_day
 from tests.reminders.helpers import TODAY, SmtpServer
 from tracker.accounts.models import Role, User
 from tracker.core.cli import alembic_config
@@ -26,6 +26,8 @@ from tracker.deadlines.models import DeadlineKind, DeadlineState
 from tracker.deadlines.services import DeadlineData, track_deadline
 from tracker.places import queries as places
 from tracker.reminders.models import Delivery, DeliveryState
+
+pytestmark = on_day(SCENARIO_DAY)
 
 ITEMS = 300
 BASE_URL = "https://pishraft.example.org"
@@ -75,7 +77,7 @@ def scan_process(url: str, smtp: SmtpServer, lease_seconds: int = 300) -> subpro
             "TRACKER_BASE_URL": BASE_URL, "TRACKER_SECRET_KEY": "process-test",
             "TRACKER_REMINDER_LEASE_SECONDS": str(lease_seconds)}
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "tracker", "reminders", "run",
-                             "--today", DEFAULT_DAY], cwd=PROJECT_ROOT, env=env,
+                             "--today", SCENARIO_DAY], cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

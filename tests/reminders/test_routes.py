@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from tests.conftest import htmx, on_awkward_days
+from tests.conftest import SCENARIO_DAY, htmx, on_awkward_days, on_day
 from tests.helpers import field_error
 from tests.reminders.helpers import scan
 from tracker.accounts.models import Role
@@ -35,6 +35,7 @@ def bell_count(text: str) -> str | None:
     return match[1] if match else None
 
 
+@on_day(SCENARIO_DAY)  # the reminders' wording follows the working calendar of that day
 def test_the_bell_shows_the_unread_count_on_every_page_and_polls(client, reminded):
     page = client.get("/projects/")
     assert bell_count(page.text) == "۳"
@@ -43,6 +44,7 @@ def test_the_bell_shows_the_unread_count_on_every_page_and_polls(client, reminde
     assert "<html" not in fragment.text and bell_count(fragment.text) == "۳"
 
 
+@on_day(SCENARIO_DAY)  # the reminders' wording follows the working calendar of that day
 def test_the_notices_list_links_to_each_item_in_persian(client, reminded):
     page = client.get("/notices/")
     fragment = client.get("/notices/", headers=htmx())
@@ -51,6 +53,7 @@ def test_the_notices_list_links_to_each_item_in_persian(client, reminded):
         assert text in page.text
 
 
+@on_day(SCENARIO_DAY)  # the reminders' wording follows the working calendar of that day
 def test_opening_a_notice_marks_it_read_and_goes_to_the_item(client, db, owner, reminded):
     notice = db.exec(select(Notice).where(Notice.user_id == owner.id)).first()
     response = client.get(f"/notices/{notice.id}/open")
@@ -60,6 +63,7 @@ def test_opening_a_notice_marks_it_read_and_goes_to_the_item(client, db, owner, 
     assert bell_count(client.get("/projects/").text) == "۲"
 
 
+@on_day(SCENARIO_DAY)  # the reminders' wording follows the working calendar of that day
 def test_mark_one_then_all_read_in_place(client, db, owner, reminded):
     notice = db.exec(select(Notice).where(Notice.user_id == owner.id)).first()
     one = client.post(f"/notices/{notice.id}/read", headers=htmx())
@@ -69,6 +73,7 @@ def test_mark_one_then_all_read_in_place(client, db, owner, reminded):
     assert bell_count(client.get("/notices/bell").text) is None
 
 
+@on_day(SCENARIO_DAY)  # the reminders' wording follows the working calendar of that day
 def test_someone_elses_notice_is_not_found(client, db, make, login, owner, reminded):
     notice = db.exec(select(Notice).where(Notice.user_id == owner.id)).first()
     login(make.user(role=Role.staff))
@@ -133,6 +138,7 @@ def test_an_administrator_adds_and_removes_a_holiday(client, db, make, login):
     assert db.exec(select(Holiday).where(Holiday.name == "عید فطر")).first() is None
 
 
+@on_day(SCENARIO_DAY)  # the reminders' wording follows the working calendar of that day
 def test_the_outbox_shows_demo_emails_and_failures_to_an_administrator(client, make, login, reminded):
     login(make.admin)
     page = client.get("/reminders/outbox")
@@ -152,6 +158,7 @@ def test_a_user_turns_email_off_and_on(client, db, owner):
     assert not owner.email_opt_out
 
 
+@on_day(SCENARIO_DAY)  # the reminders' wording follows the working calendar of that day
 def test_the_calendar_feed_lives_at_a_secret_address_that_can_be_replaced(client, db, owner, reminded):
     client.post("/account/notifications", data={"action": "calendar"})
     db.refresh(owner)
@@ -180,6 +187,7 @@ def test_pages_need_a_login(client, path):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+@on_day(SCENARIO_DAY)  # the reminders' wording follows the working calendar of that day
 def test_the_pages_work_in_english_too(client, make, login, reminded):
     client.post("/language/en", data={"next": "/notices/"})
     notices = client.get("/notices/")
@@ -190,6 +198,7 @@ def test_the_pages_work_in_english_too(client, make, login, reminded):
     assert "Default reminders" in client.get("/reminders/settings").text
 
 
+@on_day(SCENARIO_DAY)  # the reminders' wording follows the working calendar of that day
 def test_opening_a_notice_of_a_persian_slug_redirects_to_an_encoded_address(client, db, owner, reminded):
     notice = db.exec(select(Notice).where(Notice.user_id == owner.id)).first()
     location = client.get(f"/notices/{notice.id}/open").headers["Location"]

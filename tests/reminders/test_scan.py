@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from tests.conftest import SCENARIO_DAY, on_day
 from tests.reminders.helpers import TODAY, free_port, scan
 from tracker.accounts.models import Role
 from tracker.core import clock
@@ -18,6 +19,8 @@ from tracker.projects.models import Project
 from tracker.reminders.models import Delivery, DeliveryState, Notice, Reminder
 from tracker.reminders.scan import ScanResult, _claim, _renew, plan_batch
 from tracker.visits import services as visits
+
+pytestmark = on_day(SCENARIO_DAY)
 
 
 def notices_of(db, user) -> list[Notice]:
