@@ -26,6 +26,9 @@ from tracker.visits.services import PhotoStorage
 DEFAULT_DAY = os.environ.get("TRACKER_TEST_TODAY", "1405-09-02")
 # The days a date-sensitive test also runs on: a Saturday (first working day of the week), a Friday (the day
 # off), Nowruz, the leap day of 1403 and the last day of the common year 1404.
+# The day the scenario tests are written about (reminders due, a brief issued, the demo scanned): a working Monday
+# in Azar. They run on it whatever TRACKER_TEST_TODAY says, since their expectations follow the working calendar.
+SCENARIO_DAY = "1405-09-02"
 AWKWARD_DAYS = ["1405-09-07", "1405-09-06", "1405-01-01", "1403-12-30", "1404-12-29"]
 
 
@@ -37,8 +40,8 @@ def tehran_moment(jalali_day: str, hour: int = 10) -> datetime.datetime:
 
 @pytest.fixture(scope="session", autouse=True)
 def frozen_session_clock():
-    """Fixtures made once for the run (the browser tests' live server and its demo data) see DEFAULT_DAY too."""
-    with time_machine.travel(tehran_moment(DEFAULT_DAY)):
+    """Fixtures made once for the run (the browser tests' live server and its demo data) are made on SCENARIO_DAY."""
+    with time_machine.travel(tehran_moment(SCENARIO_DAY)):
         yield
 
 
@@ -48,11 +51,6 @@ def frozen_clock(request):
     # The clock starts at 10:00 and runs on, so that records made one after another keep their order.
     with time_machine.travel(tehran_moment(getattr(request, "param", DEFAULT_DAY))) as traveller:
         yield traveller
-
-
-# The day the scenario tests are written about (reminders due, a brief issued, the demo scanned): a working Monday
-# in Azar. They run on it whatever TRACKER_TEST_TODAY says, since their expectations follow the working calendar.
-SCENARIO_DAY = "1405-09-02"
 
 
 def on_day(day: str):

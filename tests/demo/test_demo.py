@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from tests.conftest import SCENARIO_DAY, on_day
 from tests.helpers import count, counts
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
@@ -11,6 +12,9 @@ from tracker.core.audit import AuditEvent
 from tracker.demo.services import load_demo
 from tracker.places.models import County
 from tracker.projects.models import Agency, Facility, Partner, PartnerRole, Project
+
+# Written about the reported Kazerun case, so on a day after its report (1404/06/25).
+pytestmark = on_day(SCENARIO_DAY)
 
 KAZERUN_POOL = "بهسازی استخر کارگران کازرون"
 # The four parties to the agreement, as the scenario names them.

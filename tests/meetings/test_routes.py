@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from sqlmodel import select
 
-from tests.conftest import htmx
+from tests.conftest import SCENARIO_DAY, htmx, on_day
 from tests.helpers import count, field_error
 from tracker.accounts.models import Role
 from tracker.decisions.models import Decision
@@ -25,6 +25,7 @@ def meeting_form(**changes) -> dict:
     } | changes
 
 
+@on_day(SCENARIO_DAY)
 def test_a_meeting_with_agenda_items_and_decisions(client, db, make, director):
     pool = make.project(name="بهسازی استخر کارگران کازرون")
     county = make.county("کازرون")

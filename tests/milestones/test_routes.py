@@ -41,6 +41,7 @@ def test_the_project_page_has_a_milestones_section_with_start_from_the_usual_pha
     assert "هنوز نقطه عطفی ثبت نشده است." in page.text
 
 
+@on_day(SCENARIO_DAY)
 def test_adding_in_place_swaps_the_section_with_the_new_milestone(client, db, project, staff):
     editor = client.get(url(project, "/milestones/new"), headers=htmx())
     assert editor.status_code == 200 and "<html" not in editor.text and 'name="due_date"' in editor.text

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 from sqlmodel import select
 
-from tests.conftest import htmx
+from tests.conftest import SCENARIO_DAY, htmx, on_day
 from tests.helpers import VISIT_TABLES, count, counts, fa, field_error, jpeg
 from tracker.accounts.models import Role
 from tracker.core import clock
@@ -212,6 +212,7 @@ def test_the_author_edits_within_a_day_then_a_director(client, db, make, login, 
     assert count(db, Visit) == 0
 
 
+@on_day(SCENARIO_DAY)
 def test_the_timeline_lists_visits_and_meetings_newest_first(client, db, make, director, pool):
     from tracker.meetings.services import AgendaData
 
