@@ -213,6 +213,9 @@ def test_inline_check_on_leaving_a_date_field(tablet: Page):
     log_in(page)
     page.get_by_role("link", name=data.KAZERUN_POOL).click()
     page.locator("#project-details a[href$='/edit']").click()
+    # Type only once htmx has set up the swapped-in form (its calendar button is a sign) and nothing is in flight.
+    expect(page.locator("#project-details #target_date ~ .jp-open")).to_be_visible()
+    settle(page)
     target_date = page.locator("#project-details #target_date")
     target_date.fill("1404/12/30")
     target_date.press("Tab")
