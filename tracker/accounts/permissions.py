@@ -58,6 +58,14 @@ def require(user: User, action: Action, province_id: int | None = None, county_i
         raise Forbidden
 
 
+def get_seen(session: Session, user: User, model, record_id):
+    """A record with a province_id and county_id, by id, when the user sees it; else NotFound."""
+    record = session.get(model, record_id)
+    if record is None or not sees(user, record.province_id, record.county_id):
+        raise NotFound
+    return record
+
+
 def scope(user: User, province_column, county_column=None, *, national: bool = False) -> list[ColumnElement[bool]]:
     """The conditions that narrow a query to the records the user sees (none for an administrator).
 

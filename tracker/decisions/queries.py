@@ -12,7 +12,6 @@ from tracker.accounts import permissions
 from tracker.accounts.models import User
 from tracker.core import clock
 from tracker.core.db import PERSIAN
-from tracker.core.errors import NotFound
 from tracker.core.paging import Page, clamp_page
 from tracker.core.party import Party
 from tracker.decisions.models import Decision, DecisionState
@@ -35,10 +34,7 @@ OCCASIONS: dict[str, Callable[[Session, set[uuid.UUID]], dict[uuid.UUID, Occasio
 
 def get_decision(session: Session, user: User, decision_id: uuid.UUID) -> Decision:
     """A decision in the user's scope, else NotFound."""
-    decision = session.get(Decision, decision_id)
-    if decision is None or not permissions.sees(user, decision.province_id, decision.county_id):
-        raise NotFound
-    return decision
+    return permissions.get_seen(session, user, Decision, decision_id)
 
 
 @dataclass(frozen=True)

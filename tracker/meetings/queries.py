@@ -8,7 +8,6 @@ from sqlmodel import Session, col, select
 from tracker.accounts import permissions
 from tracker.accounts.models import User
 from tracker.core.db import PERSIAN
-from tracker.core.errors import NotFound
 from tracker.decisions import queries as decisions
 from tracker.decisions.models import Decision, DecisionState
 from tracker.decisions.queries import DecisionRow, Occasion, decisions_of
@@ -21,10 +20,7 @@ from tracker.visits.queries import AttendeeRow, TimelineEntry, attendees
 
 def get_meeting(session: Session, user: User, meeting_id: uuid.UUID) -> Meeting:
     """A meeting in the user's scope, else NotFound."""
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None or not permissions.sees(user, meeting.province_id, meeting.county_id):
-        raise NotFound
-    return meeting
+    return permissions.get_seen(session, user, Meeting, meeting_id)
 
 
 @dataclass(frozen=True)
