@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from tracker import create_app
 from tracker.accounts.models import Role
+from tracker.accounts.services import start_login
 from tracker.core import clock
 from tracker.core.cli import alembic_config
 from tracker.core.config import database_url
@@ -177,12 +178,14 @@ def client(app):
 
 
 @pytest.fixture
-def login(client):
-    """Log a user in on the test client without the cost of a password check."""
+def login(client, db):
+    """Log a user in on the test client without the cost of a password check: a login session of their own."""
     def log_in(user):
+        secret = start_login(db, user=user, user_agent="pytest")
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+            session["login"] = secret
         return client
     return log_in
 

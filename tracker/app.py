@@ -5,11 +5,11 @@ from flask import Flask, current_app, jsonify, redirect, render_template, reques
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.accounts import permissions
 from tracker.accounts.cli import users_cli
 from tracker.accounts.permissions import Action
-from tracker.accounts.queries import get_user
 from tracker.accounts.routes import bp as accounts_bp
 from tracker.briefs.cli import brief_cli
 from tracker.briefs.routes import bp as briefs_bp
@@ -33,12 +33,9 @@ from tracker.projects.routes import bp as projects_bp
 from tracker.reminders.cli import reminders_cli, scheduler
 from tracker.reminders.routes import bp as reminders_bp
 from tracker.reminders.routes import calendar_bp
+from tracker.reminders.services import queue_email
 from tracker.visits.photos import MB, request_limit_bytes
 from tracker.visits.routes import bp as visits_bp
-
-
-def _load_user(user_id: str):
-    return get_user(get_session(), int(user_id)) if user_id.isdigit() else None
 
 
 def _error_page(status: int, message: str):
@@ -86,11 +83,15 @@ def _wire(app: Flask) -> None:
     # A request may carry several photos, each checked against MAX_PHOTO_MB by the visit form.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = request_limit_bytes(app.config["MAX_PHOTO_MB"])
+    if proxies := app.config["PROXY_COUNT"]:
+        # Only the proxies we run may say who the client is; the rate limits then count real addresses.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    # Areas above accounts hand it what it shows and sends: the demo's logins, the outbox for reset links.
     app.extensions["demo_logins"] = demo_data.LOGINS
+    app.extensions["queue_email"] = queue_email
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    login_manager.user_loader(_load_user)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
 

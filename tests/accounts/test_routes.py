@@ -90,17 +90,69 @@ def test_logging_out_ends_the_session_but_keeps_the_language(client, bayari):
     assert 'lang="en"' in client.get("/login").text
 
 
-def test_login_attempts_are_rate_limited(client, app, bayari):
+def test_failed_logins_from_one_address_are_limited_with_a_persian_answer_that_says_when(client, app, make, bayari):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    make.user(username="rahimi")
 
-    answers = [log_in(client, password="wrong-password").status_code for _ in range(3)]
+    answers = [log_in(client, username=name, password="wrong-password").status_code
+               for name in ("bayari", "rahimi", "nobody")]
     blocked = log_in(client)  # even the right password, once the limit is reached
 
     assert answers == [422, 422, 422]
-    assert blocked.status_code == 429
+    assert blocked.status_code == 429 and "تلاش" in blocked.text
+    assert 0 < int(blocked.headers["Retry-After"]) <= 60
     with client.session_transaction() as session:
         assert "_user_id" not in session
     assert client.get("/login").status_code == 200  # only attempts count, not looking at the page
+
+
+def test_successful_logins_do_not_count_so_a_directorate_behind_one_address_is_not_locked_out(client, app, bayari):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+
+    assert [log_in(app.test_client()).status_code for _ in range(6)] == [303] * 6
+
+
+@pytest.fixture
+def behind_nginx(database, session_factory, photo_storage):
+    """The app as deployed behind one proxy (TRACKER_PROXY_COUNT=1), three failed logins a minute allowed."""
+    from tracker import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database.url.render_as_string(hide_password=False),
+                      "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "PROXY_COUNT": 1,
+                      "UPLOAD_DIR": str(photo_storage.upload_dir), "LOGIN_RATE_LIMIT": "3 per minute"})
+    app.extensions["session_factory"] = session_factory
+    return app
+
+
+def from_address(app, address, username="bayari", password=PASSWORD):
+    return app.test_client().post("/login", data={"username": username, "password": password},
+                                  headers={"X-Forwarded-For": address})
+
+
+def test_behind_a_proxy_failures_count_per_client_address(behind_nginx, make, bayari):
+    make.user(username="rahimi")
+    for _ in range(3):
+        assert from_address(behind_nginx, "10.0.0.7", "rahimi", "wrong-password").status_code == 422
+
+    assert from_address(behind_nginx, "10.0.0.7").status_code == 429
+    assert from_address(behind_nginx, "10.0.0.8").status_code == 303  # a colleague at the next desk
+
+
+def test_failures_count_per_account_whatever_the_address(behind_nginx, bayari):
+    for n in range(3):
+        assert from_address(behind_nginx, f"10.0.1.{n}", password="wrong-password").status_code == 422
+
+    blocked = from_address(behind_nginx, "10.0.1.99")
+    assert blocked.status_code == 429 and "Retry-After" in blocked.headers
+
+
+def test_without_a_configured_proxy_a_forwarded_address_is_not_believed(client, app, make, bayari):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    make.user(username="rahimi")
+    for n in range(3):
+        assert from_address(app, f"10.0.2.{n}", "rahimi", "wrong-password").status_code == 422
+
+    assert from_address(app, "10.0.2.99").status_code == 429
 
 
 @pytest.mark.parametrize("path", ["/login", "/logout", "/language/en", "/projects/some-project/edit"])

@@ -25,16 +25,15 @@ def test_an_impossible_day_is_refused_with_the_reason(app):
     assert result.exit_code != 0 and "۱۴۰۴ کبیسه نیست" in result.output
 
 
-def test_the_scheduler_runs_one_coalesced_job_with_a_fixed_id(app, monkeypatch):
+def test_the_scheduler_scans_every_few_minutes_and_sends_queued_emails_every_half_minute(app, monkeypatch):
     seen = {}
 
     def start(scheduler, *args, **kwargs):
-        [job] = scheduler.get_jobs()
-        seen.update(id=job.id, coalesce=job.coalesce, max_instances=job.max_instances,
-                    interval=job.trigger.interval.total_seconds())
+        for job in scheduler.get_jobs():
+            seen[job.id] = (job.coalesce, job.max_instances, job.trigger.interval.total_seconds())
 
     monkeypatch.setattr(BlockingScheduler, "start", start)
     app.config["REMINDER_INTERVAL_MINUTES"] = 3
     result = app.test_cli_runner().invoke(args=["scheduler"])
     assert result.exit_code == 0, result.output
-    assert seen == {"id": "reminder-scan", "coalesce": True, "max_instances": 1, "interval": 180.0}
+    assert seen == {"reminder-scan": (True, 1, 180.0), "email-send": (True, 1, 30.0)}

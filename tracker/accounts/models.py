@@ -1,11 +1,12 @@
 """Users and their roles."""
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import false
+from sqlalchemy import DateTime, false
 from sqlmodel import Field, SQLModel
 
+from tracker.core import clock
 from tracker.core.db import string_enum, timestamp
 
 
@@ -45,3 +46,43 @@ class User(UserMixin, SQLModel, table=True):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.admin
+
+
+class LoginSession(SQLModel, table=True):
+    """One device's login: the browser's cookie holds its secret, so logging out or a new password ends it for good.
+
+    Flask's signed cookie alone cannot be revoked; this row can. Only a hash of the secret is stored, so reading the
+    table does not let anyone act as a user.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    secret_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    started_at: datetime = timestamp()
+    last_seen_at: datetime = timestamp()
+    ended_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # logout, password (a new password ended every device), ended (by the user from another device), idle.
+    end_reason: str = Field(default="", max_length=16)
+    user_agent: str = Field(default="", max_length=300)
+    address: str = Field(default="", max_length=64)
+
+    def ends_at(self, idle: timedelta) -> datetime:
+        """When this session ends if it is not used again."""
+        return clock.utc(self.last_seen_at) + idle
+
+    @property
+    def device(self) -> str:
+        """The browser and system it was opened on, in a few words: «Chrome · Android»."""
+        agent = self.user_agent
+        browser = next((name for key, name in _BROWSERS if key in agent), "")
+        system = next((name for key, name in _SYSTEMS if key in agent), "")
+        return " · ".join(part for part in (browser, system) if part)
+
+
+# Checked in order: Edge and Opera also say Chrome, Chrome also says Safari, Android also says Linux.
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"))
+_SYSTEMS = (("Android", "Android"), ("iPad", "iPadOS"), ("iPhone", "iOS"), ("Windows", "Windows"),
+            ("Mac OS X", "macOS"), ("Linux", "Linux"))

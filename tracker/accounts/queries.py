@@ -1,8 +1,11 @@
-"""Reads of users."""
-from sqlalchemy import func, or_
-from sqlmodel import Session, select
+"""Reads of users and their login sessions."""
+from datetime import timedelta
 
-from tracker.accounts.models import User
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from tracker.accounts.models import LoginSession, User
+from tracker.core import clock
 from tracker.core.errors import Forbidden
 
 
@@ -42,3 +45,18 @@ def get_user_for_admin(session: Session, actor: User, user_id: int) -> User:
     if user is None:
         raise NotFound
     return user
+
+
+def current_login(session: Session, secret_hash: str) -> tuple[LoginSession, User] | None:
+    """The login session with this secret, not ended, and its active user; or None. Idle time is the caller's."""
+    query = (select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+             .where(LoginSession.secret_hash == secret_hash, col(LoginSession.ended_at).is_(None), User.active))
+    return session.exec(query).first()
+
+
+def open_logins(session: Session, user: User, idle: timedelta) -> list[LoginSession]:
+    """The user's open login sessions (not ended, used within the idle time), the most recently used first."""
+    query = (select(LoginSession).where(LoginSession.user_id == user.id, col(LoginSession.ended_at).is_(None),
+                                        LoginSession.last_seen_at > clock.now() - idle)
+             .order_by(col(LoginSession.last_seen_at).desc(), col(LoginSession.id).desc()))
+    return list(session.exec(query).all())

@@ -1,8 +1,9 @@
-"""Logging in and out, resetting a password, choosing the UI language; users for an administrator."""
-import smtplib
+"""Logging in and out, login sessions, resetting a password, choosing the UI language; users for an administrator."""
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.accounts import permissions, queries, services
@@ -14,13 +15,45 @@ from tracker.accounts.forms import (
     ResetPasswordForm,
     UserForm,
 )
+from tracker.accounts.models import User
+from tracker.core import clock
 from tracker.core.db import get_session
-from tracker.core.htmx import form_view, render
+from tracker.core.htmx import form_view, redirect_to, render
 from tracker.core.i18n import gettext as _
 from tracker.core.mail import MailSettings
-from tracker.core.security import limiter
+from tracker.core.security import limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
+# The cookie's key for the login session's secret; Flask-Login keeps the user's id beside it.
+LOGIN_KEY = "login"
+# How stale a login session's last use may get before a request notes it: one write a minute, not one a request.
+TOUCH_AFTER = timedelta(minutes=1)
+
+
+def _idle() -> timedelta:
+    return timedelta(hours=current_app.config["SESSION_IDLE_HOURS"])
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The user of this browser's open login session; None once it ended, sat idle too long, or is someone else's."""
+    secret = session.get(LOGIN_KEY)
+    if not isinstance(secret, str):
+        return None
+    found = queries.current_login(get_session(), services.login_secret_hash(secret))
+    if found is None or str(found[1].id) != user_id:
+        return None
+    login_session, user = found
+    unused = clock.now() - clock.utc(login_session.last_seen_at)
+    if unused > TOUCH_AFTER:
+        # Its own short transaction, so a page that only reads never turns its transaction into a write.
+        with current_app.extensions["session_factory"]() as own:
+            (services.end_idle_login if unused > _idle() else services.touch_login)(own, login_session.id)
+            own.commit()
+        if unused > _idle():
+            return None
+    g.login_session = login_session
+    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -34,15 +67,32 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_key() -> str:
+    return "account:" + request.form.get("username", "").strip().lower()
+
+
+def _refused(response) -> bool:
+    return response.status_code == 422
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+# Failed logins count against the address and against the account; a successful one costs nothing, so a whole
+# directorate behind one address is not locked out by its own colleagues.
+@limiter.limit(_login_limit, methods=["POST"], key_func=get_remote_address, deduct_when=_refused)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_refused)
 def login():
     """The login page."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(get_session(), form.username.data, form.password.data)
+        session_ = get_session()
+        user = services.authenticate(session_, form.username.data, form.password.data)
         if user is not None:
+            language = session.get("lang")
             session.clear()
+            if language:
+                session["lang"] = language
+            session[LOGIN_KEY] = services.start_login(
+                session_, user=user, user_agent=request.user_agent.string, address=request.remote_addr or "")
             login_user(user)
             return redirect(_safe_next(request.args.get("next")), code=303)
         form.form_errors.append(_("The username or password is wrong."))
@@ -67,15 +117,11 @@ def forgot_password():
     _require_email()
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.send_reset_link(get_session(), login=form.login.data,
-                                     mail=MailSettings.from_config(current_app.config),
-                                     secret_key=current_app.config["SECRET_KEY"])
-        except (OSError, smtplib.SMTPException):
-            current_app.logger.exception("the password reset email could not be sent")
-            form.form_errors.append(_("The email could not be sent just now. Try again later."))
-        else:
-            return render_template("accounts/forgot_password.html", form=form, sent=True)
+        services.queue_reset_link(get_session(), login=form.login.data,
+                                  mail=MailSettings.from_config(current_app.config),
+                                  secret_key=current_app.config["SECRET_KEY"],
+                                  queue=current_app.extensions["queue_email"])
+        return render_template("accounts/forgot_password.html", form=form, sent=True)
     return render_template("accounts/forgot_password.html", form=form, sent=False), 422 if form.errors else 200
 
 
@@ -99,13 +145,40 @@ def reset_password(token: str):
 
 @bp.post("/logout")
 def logout():
-    """End the session."""
+    """End this device's login session for good: a copy of its cookie no longer opens anything."""
     language = session.get("lang")
+    if isinstance(secret := session.get(LOGIN_KEY), str):
+        services.end_login(get_session(), secret=secret)
     logout_user()
     session.clear()
     if language:
         session["lang"] = language
     return redirect(url_for("accounts.login"), code=303)
+
+
+@bp.get("/account/sessions")
+@login_required
+def login_sessions():
+    """The user's open login sessions, each with when it ends if left unused."""
+    idle, hours = _idle(), current_app.config["SESSION_IDLE_HOURS"]
+    return render("accounts/sessions.html", logins=queries.open_logins(get_session(), current_user, idle),
+                  current_id=g.login_session.id, idle=idle, idle_hours=int(hours) if hours == int(hours) else hours)
+
+
+@bp.post("/account/sessions/<int:login_id>/end")
+@login_required
+def end_login_session(login_id: int):
+    """End one of the user's other login sessions, say on a tablet left behind."""
+    services.end_own_login(get_session(), user=current_user, login_id=login_id)
+    return redirect_to(url_for("accounts.login_sessions"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_login_sessions():
+    """End every login session of the user but this one."""
+    services.end_other_logins(get_session(), user=current_user, current_id=g.login_session.id)
+    return redirect_to(url_for("accounts.login_sessions"))
 
 
 @bp.post("/language/<code>")

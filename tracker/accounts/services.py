@@ -2,19 +2,22 @@
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import render_template
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.accounts import queries
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import LoginSession, Role, User
+from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
-from tracker.core.errors import InvalidInput
+from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
-from tracker.core.mail import Email, MailSettings, SmtpTransport, compose
+from tracker.core.mail import Email, MailSettings
 from tracker.places import queries as places
 
 MIN_PASSWORD_LENGTH = 8
@@ -82,14 +85,78 @@ def create_user(
 
 
 def set_password(session: Session, *, user: User, password: str, actor_id: int | None) -> None:
-    """Give a user a new password (an admin's reset, or the CLI)."""
+    """Give a user a new password (an admin's, a reset link's, or the CLI's); every device of theirs logs out."""
     _validate_password(password)
     before = snapshot(user, exclude=("password_hash",))
     user.password_hash = generate_password_hash(password)
     session.add(user)
     session.flush()
+    end_logins(session, user_id=user.id, reason="password")
     record_change(session, actor_id=actor_id, action="update", record=user, before=before,
                   summary=f"password of {user.username}")
+
+
+def login_secret_hash(secret: str) -> str:
+    """What is stored of a login session's secret: its SHA-256."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def start_login(session: Session, *, user: User, user_agent: str = "", address: str = "") -> str:
+    """Open a login session for one device; returns the secret that its cookie keeps."""
+    secret = secrets.token_urlsafe(32)
+    session.add(LoginSession(secret_hash=login_secret_hash(secret), user_id=user.id,
+                             user_agent=user_agent[:300], address=address[:64]))
+    session.flush()
+    return secret
+
+
+def end_login(session: Session, *, secret: str, reason: str = "logout") -> None:
+    """End the login session whose cookie holds this secret (logging out)."""
+    session.exec(update(LoginSession)
+                 .where(LoginSession.secret_hash == login_secret_hash(secret), col(LoginSession.ended_at).is_(None))
+                 .values(ended_at=clock.now(), end_reason=reason))
+
+
+def end_logins(session: Session, *, user_id: int, reason: str, keep: int | None = None) -> int:
+    """End every open login session of a user but `keep`; returns how many ended."""
+    query = update(LoginSession).where(LoginSession.user_id == user_id, col(LoginSession.ended_at).is_(None))
+    if keep is not None:
+        query = query.where(LoginSession.id != keep)
+    return session.exec(query.values(ended_at=clock.now(), end_reason=reason)).rowcount
+
+
+def end_own_login(session: Session, *, user: User, login_id: int) -> None:
+    """A user ends one of their own login sessions, say on a tablet left behind."""
+    if not _end_logins_where(session, user, LoginSession.id == login_id):
+        raise NotFound
+
+
+def end_other_logins(session: Session, *, user: User, current_id: int) -> int:
+    """A user ends every login session of theirs but the one they are using; returns how many ended."""
+    return _end_logins_where(session, user, LoginSession.id != current_id)
+
+
+def _end_logins_where(session: Session, user: User, condition) -> int:
+    # Audited on the user: ending a session is what someone does after losing a tablet.
+    ended = session.exec(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, col(LoginSession.ended_at).is_(None), condition)
+        .values(ended_at=clock.now(), end_reason="ended")).rowcount
+    if ended:
+        record_change(session, actor_id=user.id, action="update", record=user, before=None,
+                      summary=f"{ended} login sessions of {user.username} ended")
+    return ended
+
+
+def touch_login(session: Session, login_id: int) -> None:
+    """Note that a login session was just used, which moves its idle end later."""
+    session.exec(update(LoginSession).where(LoginSession.id == login_id).values(last_seen_at=clock.now()))
+
+
+def end_idle_login(session: Session, login_id: int) -> None:
+    """Record that a login session ended by sitting unused too long: it cannot come back, whatever the clock says."""
+    session.exec(update(LoginSession).where(LoginSession.id == login_id, col(LoginSession.ended_at).is_(None))
+                 .values(ended_at=clock.now(), end_reason="idle"))
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
@@ -133,23 +200,27 @@ def user_for_reset_token(session: Session, token: str, secret_key: str,
     return user if hmac.compare_digest(claims.get("password", ""), _password_fingerprint(user)) else None
 
 
-def send_reset_link(session: Session, *, login: str, mail: MailSettings, secret_key: str) -> bool:
-    """Email a reset link to the user with this username or address; False when there is no one to send it to.
+# Puts an email for a user in the outbox: (session, user, email, Message-ID). The area that owns the outbox
+# (reminders, above this one) hands it over through the app.
+QueueEmail = Callable[[Session, User, Email, str], None]
 
-    The caller says the same thing either way, so that the form does not tell who has an account.
+
+def queue_reset_link(session: Session, *, login: str, mail: MailSettings, secret_key: str,
+                     queue: QueueEmail) -> bool:
+    """Queue a reset link for the user with this username or address; False when there is no one to send it to.
+
+    The email is rendered either way and only queued, never sent here: the answer takes the same time and says the
+    same thing whether or not the account exists, and whether or not the mail server is up.
     """
     user = queries.find_for_reset(session, login)
-    if user is None or not user.email or not mail.host:
-        return False
-    context = {"user": user, "link": mail.link(f"/password/reset/{reset_token(user, secret_key)}"),
+    found = user is not None and bool(user.email)
+    someone = user if found else User(username="", password_hash="", role=Role.viewer)
+    context = {"user": someone, "link": mail.link(f"/password/reset/{reset_token(someone, secret_key)}"),
                "minutes": RESET_LINK_SECONDS // 60}
     email = Email(" ".join(render_template("accounts/_reset_email_subject.txt", **context).split()),
                   render_template("accounts/_reset_email_text.txt", **context).strip() + "\n",
                   render_template("accounts/_reset_email.html", **context))
-    domain = urlsplit(mail.base_url).hostname or "pishraft.local"
-    transport = SmtpTransport(mail)
-    try:
-        transport.send(compose(user.email, email, f"<reset.{secrets.token_hex(8)}@{domain}>", mail))
-    finally:
-        transport.close()
-    return True
+    if found:
+        domain = urlsplit(mail.base_url).hostname or "pishraft.local"
+        queue(session, user, email, f"<reset.{secrets.token_hex(8)}@{domain}>")
+    return found

@@ -10,9 +10,11 @@ def now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
+def utc(moment: datetime.datetime) -> datetime.datetime:
+    """A stored timestamp as an aware UTC datetime (SQLite hands them back naive)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
 def today(at: datetime.datetime | None = None) -> datetime.date:
     """Today's date in Tehran (where reminder days and displayed dates are counted), or that of the moment `at`."""
-    moment = at if at is not None else now()
-    if moment.tzinfo is None:  # stored timestamps are UTC
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return moment.astimezone(TEHRAN).date()
+    return utc(at if at is not None else now()).astimezone(TEHRAN).date()

@@ -61,8 +61,14 @@ def load_settings(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure,
+        # A login session ends after this many hours unused (and always on logout or a new password).
+        "SESSION_IDLE_HOURS": float(os.environ.get("TRACKER_SESSION_IDLE_HOURS", "8")),
+        # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-For; 0 trusts none.
+        "PROXY_COUNT": int(os.environ.get("TRACKER_PROXY_COUNT", "0")),
         "RATELIMIT_STORAGE_URI": os.environ.get("TRACKER_RATELIMIT_STORAGE", "memory://"),
+        # Failed logins allowed per address and, separately, per account; a refusal says when to try again.
         "LOGIN_RATE_LIMIT": os.environ.get("TRACKER_LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_HEADERS_ENABLED": True,
         "SMTP_HOST": os.environ.get("TRACKER_SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("TRACKER_SMTP_PORT", "25")),
         "SMTP_USER": os.environ.get("TRACKER_SMTP_USER", ""),

@@ -14,10 +14,13 @@ from flask.cli import AppGroup, with_appcontext
 from tracker.core import clock
 from tracker.core.jalali import JalaliDateError, parse_jalali_date
 from tracker.core.mail import MailSettings
-from tracker.reminders.scan import run_scan
+from tracker.reminders.scan import ScanResult, run_scan, send_waiting
 
 reminders_cli = AppGroup("reminders", help="Send the reminders that are due.")
 SCAN_JOB_ID = "reminder-scan"
+SEND_JOB_ID = "email-send"
+# Emails queued between scans, such as a password-reset link someone is waiting for, leave within this time.
+SEND_EVERY_SECONDS = 30
 log = logging.getLogger("tracker.reminders")
 
 
@@ -26,6 +29,14 @@ def _scan(day=None):
     return run_scan(app.extensions["session_factory"], today=day or clock.today(),
                     mail=MailSettings.from_config(app.config),
                     lease_seconds=app.config["REMINDER_LEASE_SECONDS"])
+
+
+def _send():
+    app = current_app._get_current_object()
+    result = ScanResult()
+    send_waiting(app.extensions["session_factory"], MailSettings.from_config(app.config), result,
+                 lease_seconds=app.config["REMINDER_LEASE_SECONDS"])
+    return result
 
 
 @reminders_cli.command("run")
@@ -48,18 +59,23 @@ def scheduler():
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
-    def job():
-        with app.app_context():
-            try:
-                log.info("scan: %s", _scan())
-            except Exception:  # noqa: BLE001 - logged; the next tick tries again
-                log.exception("scan failed")
+    def logged(name, work):
+        def job():
+            with app.app_context():
+                try:
+                    log.info("%s: %s", name, work())
+                except Exception:  # noqa: BLE001 - logged; the next tick tries again
+                    log.exception("%s failed", name)
+        return job
 
     blocking = BlockingScheduler(timezone=clock.TEHRAN)
     minutes = app.config["REMINDER_INTERVAL_MINUTES"]
-    # A fixed id, one instance at a time, missed ticks coalesced into one run; the first scan at start-up.
-    blocking.add_job(job, "interval", minutes=minutes, id=SCAN_JOB_ID, name="reminder scan", replace_existing=True,
-                     coalesce=True, max_instances=1, next_run_time=clock.now())
+    # Fixed ids, one instance at a time, missed ticks coalesced into one run; the first scan at start-up. Both jobs
+    # may claim the same queued emails at once: the claims' leases send each one once.
+    blocking.add_job(logged("scan", _scan), "interval", minutes=minutes, id=SCAN_JOB_ID, name="reminder scan",
+                     replace_existing=True, coalesce=True, max_instances=1, next_run_time=clock.now())
+    blocking.add_job(logged("send", _send), "interval", seconds=SEND_EVERY_SECONDS, id=SEND_JOB_ID,
+                     name="email send", replace_existing=True, coalesce=True, max_instances=1)
     signal.signal(signal.SIGTERM, lambda *_: blocking.shutdown(wait=False))
     click.echo(f"scheduler: scanning every {minutes} minutes; Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):

@@ -63,7 +63,8 @@ class Delivery(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    reminder_id: int = Field(foreign_key="reminders.id")
+    # None for a message that is not a reminder, such as a password-reset link.
+    reminder_id: int | None = Field(default=None, foreign_key="reminders.id")
     user_id: int = Field(foreign_key="users.id")
     channel: str = Field(max_length=16)
     address: str = Field(max_length=254)

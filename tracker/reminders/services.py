@@ -1,4 +1,4 @@
-"""Writes of the reminders area: notices read, and each user's email opt-out and calendar token."""
+"""Writes of the reminders area: notices read, each user's email opt-out and calendar token, emails queued."""
 import secrets
 
 from sqlalchemy import update
@@ -7,7 +7,9 @@ from sqlmodel import Session, col
 from tracker.accounts.models import User
 from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
-from tracker.reminders.models import Notice
+from tracker.core.mail import Email
+from tracker.reminders.mail import EMAIL
+from tracker.reminders.models import Delivery, DeliveryState, Notice
 
 
 def mark_read(session: Session, *, user: User, notice_id: int | None = None) -> int:
@@ -37,3 +39,11 @@ def new_calendar_token(session: Session, *, user: User) -> str:
     record_change(session, actor_id=user.id, action="update", record=user, before=None,
                   summary=f"new calendar address of {user.username}")
     return user.calendar_token
+
+
+def queue_email(session: Session, user: User, email: Email, message_id: str) -> None:
+    """Put an email that is not a reminder (a reset link) in the outbox; the scheduler sends and retries it."""
+    session.add(Delivery(user_id=user.id, channel=EMAIL, address=user.email, message_id=message_id,
+                         subject=email.subject[:400], body_text=email.text, body_html=email.html,
+                         state=DeliveryState.pending))
+    session.flush()

@@ -7,7 +7,7 @@ stored. Everything is validated (photos by content too) before anything is writt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -105,11 +105,6 @@ class VisitData:
     is_sample: bool = False
 
 
-def _utc(moment: datetime) -> datetime:
-    """A stored timestamp as an aware UTC datetime (SQLite hands them back naive)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def may_edit(actor: User, record: Authored, province_id: int, county_id: int | None,
              now: datetime | None = None) -> bool:
     """Whether the actor may change or delete a visit or meeting: its author for a day, a director or admin always."""
@@ -117,7 +112,7 @@ def may_edit(actor: User, record: Authored, province_id: int, county_id: int | N
         return False
     if actor.role in {Role.admin, Role.director}:
         return True
-    return record.author_id == actor.id and (now or clock.now()) - _utc(record.created_at) < EDIT_WINDOW
+    return record.author_id == actor.id and (now or clock.now()) - clock.utc(record.created_at) < EDIT_WINDOW
 
 
 def require_edit(actor: User, record: Authored, province_id: int, county_id: int | None,
