@@ -34,7 +34,12 @@ Then one reminder scan over 10,000 and 100,000 open deadlines of which 500 are d
     bench: reminder_scan_10k items=10000 due=500 ms=… max_ms=… first_ms=… db=… …
     bench: reminder_scan_100k items=100000 due=500 ms=… max_ms=… first_ms=… db=… …
 
-`--only projects`, `--only budgets`, `--only photos`, `--only briefs` or `--only reminders` runs one of them.
+Then a password-reset request for an account that exists and one that does not, in-process (bench/accounts.py):
+
+    bench: password_reset known_ms=… unknown_ms=… ratio=… db=… runs=…
+
+`--only projects`, `--only budgets`, `--only photos`, `--only briefs`, `--only reminders` or `--only accounts` runs
+one of them.
 """
 import argparse
 import os
@@ -51,7 +56,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import briefs, budgets, database, load, photos, reminders, seed, server  # noqa: E402
+from bench import accounts, briefs, budgets, database, load, photos, reminders, seed, server  # noqa: E402
 from bench.inprocess import Statement, StatementCounter  # noqa: E402
 from tracker.core.db import make_engine  # noqa: E402
 from tracker.core.persian import format_number, normalize_search  # noqa: E402
@@ -166,7 +171,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=load.CONCURRENCY, help="connections at once")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the measured queries")
-    parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders"),
+    parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders", "accounts"),
                         help="measure only one of the parts described above")
     parser.add_argument("--budget-requests", type=int, default=200,
                         help="measured grid loads and cell saves per size (default 200)")
@@ -193,6 +198,8 @@ def main() -> int:
         briefs.run(args)
     if args.only in (None, "reminders"):
         reminders.run(args)
+    if args.only in (None, "accounts"):
+        accounts.run(args)
     print(f"bench: done seconds={time.monotonic() - started:.0f}", file=sys.stderr)
     return 0
 

@@ -2,7 +2,6 @@
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import render_template
@@ -200,17 +199,11 @@ def user_for_reset_token(session: Session, token: str, secret_key: str,
     return user if hmac.compare_digest(claims.get("password", ""), _password_fingerprint(user)) else None
 
 
-# Puts an email for a user in the outbox: (session, user, email, Message-ID). The area that owns the outbox
-# (reminders, above this one) hands it over through the app.
-QueueEmail = Callable[[Session, User, Email, str], None]
+def reset_email(session: Session, *, login: str, mail: MailSettings, secret_key: str) -> tuple[User, Email] | None:
+    """The user with this username or address and the reset link to email them; None when there is no one.
 
-
-def queue_reset_link(session: Session, *, login: str, mail: MailSettings, secret_key: str,
-                     queue: QueueEmail) -> bool:
-    """Queue a reset link for the user with this username or address; False when there is no one to send it to.
-
-    The email is rendered either way and only queued, never sent here: the answer takes the same time and says the
-    same thing whether or not the account exists, and whether or not the mail server is up.
+    The email is rendered either way, so that both answers cost the same; the caller queues it (never sends it
+    while the user waits) and says the same thing whether or not the account exists or the mail server is up.
     """
     user = queries.find_for_reset(session, login)
     found = user is not None and bool(user.email)
@@ -220,7 +213,9 @@ def queue_reset_link(session: Session, *, login: str, mail: MailSettings, secret
     email = Email(" ".join(render_template("accounts/_reset_email_subject.txt", **context).split()),
                   render_template("accounts/_reset_email_text.txt", **context).strip() + "\n",
                   render_template("accounts/_reset_email.html", **context))
-    if found:
-        domain = urlsplit(mail.base_url).hostname or "pishraft.local"
-        queue(session, user, email, f"<reset.{secrets.token_hex(8)}@{domain}>")
-    return found
+    return (user, email) if found else None
+
+
+def reset_message_id(mail: MailSettings) -> str:
+    """A fresh Message-ID for a reset link."""
+    return f"<reset.{secrets.token_hex(8)}@{urlsplit(mail.base_url).hostname or 'pishraft.local'}>"

@@ -1,8 +1,10 @@
 """One engine per process, one session per request, committed once at its end; timestamp columns."""
+import logging
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, after_this_request, current_app, g
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import sessionmaker
@@ -85,3 +87,22 @@ class Timestamped(SQLModel):
 
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
+
+
+def write_after_response(work: Callable[[Session], None]) -> None:
+    """Run a write in a transaction of its own once the answer has gone out, so that it adds nothing to the
+    answer's time (which must not tell, say, whether an account exists)."""
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context(), app.extensions["session_factory"]() as session:
+            try:
+                work(session)
+                session.commit()
+            except Exception:  # noqa: BLE001 - the answer is sent; all that is left is to say what failed
+                logging.getLogger("tracker").exception("a write after the response failed")
+
+    @after_this_request
+    def defer(response):
+        response.call_on_close(run)
+        return response
