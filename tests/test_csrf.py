@@ -3,13 +3,11 @@
 Generated from the app, so a new route is covered without being listed. The data posted is what the rule's own page
 serves (its form's fields and values, as a browser would send them), or a plausible form for a rule with no page.
 """
-import html
-import re
-
 import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
+from tests.helpers import served_form
 from tests.test_authorization import ADMIN, OWN, TABLE, build_world, rules, url_args
 from tracker.app import metadata
 from tracker.core.audit import AuditEvent
@@ -20,38 +18,6 @@ PLAUSIBLE = {"name": "استخر کارگران", "title": "تحویل زمین"
              "held_on": "۱۴۰۵/۰۹/۰۱", "year": "1405", "month": "11", "day": "2", "amount": "1000000",
              "reason": "اصلاحیه", "for_whom": "دفتر نماینده", "state": "done", "username": "someone",
              "password": "correct-horse-1404", "login": "someone"}
-_INPUT = re.compile(r"<input\b([^>]*)>", re.S)
-_TEXTAREA = re.compile(r"<textarea\b([^>]*)>(.*?)</textarea>", re.S)
-_SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.S)
-_ATTR = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
-
-
-def _attrs(text: str) -> dict:
-    return {name: html.unescape(value or "") for name, value in _ATTR.findall(text)}
-
-
-def served_form(page: str) -> dict:
-    """The fields of the page's forms with the values a browser would send, the CSRF token left out."""
-    data = {}
-    for found in _INPUT.finditer(page):
-        attrs = _attrs(found[1])
-        if attrs.get("name") and attrs.get("type") not in {"file", "submit"} and (
-                attrs.get("type") not in {"checkbox", "radio"} or "checked" in attrs):
-            data.setdefault(attrs["name"], attrs.get("value", ""))
-    for found in _TEXTAREA.finditer(page):
-        if name := _attrs(found[1]).get("name"):
-            data.setdefault(name, html.unescape(found[2]))
-    for found in _SELECT.finditer(page):
-        name = _attrs(found[1]).get("name")
-        options = [_attrs(option) for option in re.findall(r"<option\b([^>]*)>", found[2])]
-        chosen = next((o for o in options if "selected" in o), None) or next((o for o in options if o.get("value")),
-                                                                              None)
-        if name and chosen:
-            data.setdefault(name, chosen.get("value", ""))
-    data.pop("csrf_token", None)
-    return data
-
-
 def every_count(db) -> dict[str, int]:
     """How many rows every table holds."""
     return {table.name: db.execute(select(func.count()).select_from(table)).scalar_one()
