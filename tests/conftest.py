@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from tests.helpers import use_login
 from tracker import create_app
 from tracker.accounts.models import Role
 from tracker.accounts.services import start_login
@@ -181,11 +182,7 @@ def client(app):
 def login(client, db):
     """Log a user in on the test client without the cost of a password check: a login session of their own."""
     def log_in(user):
-        secret = start_login(db, user=user, user_agent="pytest")
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-            session["login"] = secret
+        use_login(client, user, start_login(db, user=user, user_agent="pytest"))
         return client
     return log_in
 

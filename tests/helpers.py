@@ -66,3 +66,41 @@ def project_data(project, **changes) -> ProjectData:
     """The project's current values as ProjectData, with some changed."""
     values = {f.name: getattr(project, f.name) for f in dataclasses.fields(ProjectData)}
     return ProjectData(**values | changes)
+
+
+_INPUT = re.compile(r"<input\b([^>]*)>", re.S)
+_TEXTAREA = re.compile(r"<textarea\b([^>]*)>(.*?)</textarea>", re.S)
+_SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.S)
+_ATTR = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
+
+
+def _attrs(text: str) -> dict:
+    return {name: html.unescape(value or "") for name, value in _ATTR.findall(text)}
+
+
+def served_form(page: str) -> dict:
+    """The fields of the page's forms with the values a browser would send, the CSRF token left out."""
+    data = {}
+    for found in _INPUT.finditer(page):
+        attrs = _attrs(found[1])
+        if attrs.get("name") and attrs.get("type") not in {"file", "submit"} and (
+                attrs.get("type") not in {"checkbox", "radio"} or "checked" in attrs):
+            data.setdefault(attrs["name"], attrs.get("value", ""))
+    for found in _TEXTAREA.finditer(page):
+        if name := _attrs(found[1]).get("name"):
+            data.setdefault(name, html.unescape(found[2]))
+    for found in _SELECT.finditer(page):
+        name = _attrs(found[1]).get("name")
+        options = [_attrs(option) for option in re.findall(r"<option\b([^>]*)>", found[2])]
+        # As a browser does: the selected option, else the first one.
+        chosen = next((o for o in options if "selected" in o), options[0] if options else None)
+        if name and chosen:
+            data.setdefault(name, chosen.get("value", ""))
+    data.pop("csrf_token", None)
+    return data
+
+
+def use_login(client, user, secret: str) -> None:
+    """Act as the user on this client, with the login session whose cookie holds this secret."""
+    with client.session_transaction() as session:
+        session.update(_user_id=str(user.id), _fresh=True, login=secret)

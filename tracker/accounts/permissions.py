@@ -2,7 +2,8 @@
 
 A user sees the records of their province (an administrator sees every province); a county head sees those of
 their county and the province-wide ones (a record with no county). A record outside that is, to the user, not
-there: 404. Within it, the role decides what the user may do; a refused action is 403.
+there: 404. Within it, the role decides what the user may do; a refused action is 403. A county head changes
+visits and meetings of their county only (owns): a province-wide meeting is read-only to them.
 """
 from enum import StrEnum
 
@@ -41,6 +42,12 @@ def sees(user: User, province_id: int | None, county_id: int | None = None) -> b
     if province_id != user.province_id:
         return False
     return user.county_id is None or county_id is None or county_id == user.county_id
+
+
+def owns(user: User, province_id: int | None, county_id: int | None = None) -> bool:
+    """Whether a record is of the user's own place, so that they may change it: what they see, except that a county
+    head only reads the province-wide records (they belong to the whole province, not to the county)."""
+    return sees(user, province_id, county_id) and not (user.county_id and county_id is None and not user.is_admin)
 
 
 def may(user: User, action: Action, province_id: int | None = None, county_id: int | None = None) -> bool:

@@ -104,8 +104,9 @@ def cell(project_id: int, year: int, source_id: int):
 def save_cell(project_id: int, year: int, source_id: int):
     """Save a new figure: the cell and the totals it changes, a 422 with the reason, or a 409 conflict."""
     session = get_session()
-    permissions.require(current_user, Action.edit_budget)
-    context = _cell_context(project_id, year, source_id)
+    context = _cell_context(project_id, year, source_id)  # a project the user does not see is 404, before 403
+    project = context["project"]
+    permissions.require(current_user, Action.edit_budget, project.province_id, project.county_id)
     filters = context["filters"]
 
     def save(form):

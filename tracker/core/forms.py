@@ -29,6 +29,7 @@ class JalaliDateField(StringField):
 
     # jalali-picker.js adds a touch calendar to inputs marked data-jalali-date; typing still works.
     INPUT_ATTRIBUTES = {"data-jalali-date": "", "inputmode": "decimal", "dir": "ltr", "autocomplete": "off"}
+    raw = ""  # what was typed; a posted form without this field (a row sent without its date) typed nothing
 
     def __init__(self, *args, render_kw=None, **kwargs):
         super().__init__(*args, render_kw={**self.INPUT_ATTRIBUTES, **(render_kw or {})}, **kwargs)

@@ -60,6 +60,7 @@ class AgendaRow:
 
     item: AgendaItem
     project: Project | None
+    hidden: bool = False  # about a project of a county the user does not see: shown without its title or project
 
 
 @dataclass(frozen=True)
@@ -75,21 +76,25 @@ class MeetingDetail:
     decisions: list[DecisionRow]
 
 
-def agenda_of(session: Session, meeting: Meeting) -> list[AgendaRow]:
-    """A meeting's agenda in order, each item with its project."""
+def agenda_of(session: Session, meeting: Meeting, user: User) -> list[AgendaRow]:
+    """A meeting's agenda in order, each item with its project; hidden where the user does not see the project."""
     rows = session.exec(select(AgendaItem, Project).outerjoin(Project, Project.id == AgendaItem.project_id)
                         .where(AgendaItem.meeting_id == meeting.id).order_by(col(AgendaItem.position))).all()
-    return [AgendaRow(item, project) for item, project in rows]
+    return [AgendaRow(item, project, hidden=bool(project) and not permissions.sees(user, project.province_id,
+                                                                                    project.county_id))
+            for item, project in rows]
 
 
-def meeting_detail(session: Session, meeting: Meeting) -> MeetingDetail:
-    """The meeting with its place, author, attendees, agenda and decisions."""
+def meeting_detail(session: Session, meeting: Meeting, user: User) -> MeetingDetail:
+    """The meeting with its place, author, attendees, agenda and the decisions the user sees (a county head: not
+    those on another county's project)."""
     author = session.get(User, meeting.author_id)
+    decisions = [row for row in decisions_of(session, meeting_id=meeting.id)
+                 if permissions.sees(user, row.decision.province_id, row.decision.county_id)]
     return MeetingDetail(
         meeting, session.get(Province, meeting.province_id),
         session.get(County, meeting.county_id) if meeting.county_id else None, author.full_name or author.username,
-        attendees(session, meeting_id=meeting.id), agenda_of(session, meeting),
-        decisions_of(session, meeting_id=meeting.id),
+        attendees(session, meeting_id=meeting.id), agenda_of(session, meeting, user), decisions,
     )
 
 

@@ -67,7 +67,10 @@ def _meeting_view(form: MeetingForm, save, meeting=None):
     def check(form):
         services.check_meeting(session, actor=current_user, data=form.to_data(meeting.id if meeting else None))
 
+    # Items on another county's project are not the user's to change: the form names them only, and saving keeps them.
+    hidden_agenda = [row for row in queries.agenda_of(session, meeting, current_user) if row.hidden] if meeting else []
     return form_view(form, save, "meetings/form.html", "meetings/_form.html", check=check, meeting=meeting,
+                     hidden_agenda=hidden_agenda,
                      people=people, body_suggestions=BODY_SUGGESTIONS, **_row_prototypes(people, agenda_projects))
 
 
@@ -94,7 +97,7 @@ def show_meeting(meeting_id: uuid.UUID):
     """A meeting's page: when, which body, who came, the agenda and the decisions."""
     session = get_session()
     meeting = queries.get_meeting(session, current_user, meeting_id)
-    return render("meetings/show.html", detail=queries.meeting_detail(session, meeting),
+    return render("meetings/show.html", detail=queries.meeting_detail(session, meeting, current_user),
                   may_edit=visit_services.may_edit(current_user, meeting, meeting.province_id, meeting.county_id),
                   may_write=permissions.may(current_user, Action.edit))
 
@@ -109,13 +112,13 @@ def edit_meeting(meeting_id: uuid.UUID):
     if is_post():
         form = MeetingForm()
     else:
-        detail = queries.meeting_detail(session, meeting)
+        detail = queries.meeting_detail(session, meeting, current_user)
         form = MeetingForm(formdata=None, data={
             "meeting_id": str(meeting.id), "held_on": meeting.held_on, "body": meeting.body,
             "province_id": meeting.province_id, "county_id": meeting.county_id, "notes": meeting.notes,
             **people_data(detail.attendees),
             "agenda": [{"id": str(r.item.id), "title": r.item.title, "project_id": r.item.project_id}
-                       for r in detail.agenda] + new_row(),
+                       for r in detail.agenda if not r.hidden] + new_row(),
             "decisions": decision_rows_data(detail.decisions),
         })
 

@@ -105,9 +105,18 @@ def check_meeting(session: Session, *, actor: User, data: MeetingData, now: date
     _check_meeting(session, actor, data, now)
 
 
-def _sync_agenda(session: Session, meeting: Meeting, agenda: tuple[AgendaData, ...]) -> list[AgendaItem]:
-    """Make the meeting's agenda the typed list, in order; items are matched by id."""
-    existing = {item.id: item for item in session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))}
+def _unseen(session: Session, actor: User, item: AgendaItem) -> bool:
+    """Whether an agenda item is about a project the actor does not see (another county's, for a county head)."""
+    project = session.get(Project, item.project_id) if item.project_id else None
+    return project is not None and not permissions.sees(actor, project.province_id, project.county_id)
+
+
+def _sync_agenda(session: Session, meeting: Meeting, agenda: tuple[AgendaData, ...],
+                 actor: User | None = None) -> list[AgendaItem]:
+    """Make the meeting's agenda the typed list, in order; items are matched by id. Items the actor does not see
+    were not in their form: they stay exactly as they are."""
+    existing = {item.id: item for item in session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
+                if actor is None or not _unseen(session, actor, item)}
     items = []
     for position, data in enumerate(agenda):
         item = existing.pop(data.id, None) if data.id else None
@@ -136,7 +145,9 @@ def _meeting_decisions(session: Session, actor: User, meeting: Meeting, data: Me
                 "project_id": project.id if project else None, "province_id": meeting.province_id,
                 "county_id": project.county_id if project else meeting.county_id}
 
-    existing = list(session.exec(select(Decision).where(Decision.meeting_id == meeting.id)).all())
+    # Decisions the actor does not see (on another county's project) were not in their form: they stay as they are.
+    existing = [decision for decision in session.exec(select(Decision).where(Decision.meeting_id == meeting.id))
+                if permissions.sees(actor, decision.province_id, decision.county_id)]
     decisions.sync_decisions(session, actor, ((d, placement(d)) for d in data.decisions), existing,
                     lambda decision: decision.project_id)
 
@@ -147,7 +158,7 @@ def _save_parts(session: Session, actor: User, meeting: Meeting, data: MeetingDa
     record_change(session, actor_id=actor.id, action=action, record=meeting, before=before,
                   summary=f"{meeting.body} {format_jalali(meeting.held_on)}")
     replace_people(session, data.people, meeting_id=meeting.id)
-    items = _sync_agenda(session, meeting, data.agenda)
+    items = _sync_agenda(session, meeting, data.agenda, actor)
     _meeting_decisions(session, actor, meeting, data, items)
     session.flush()
     return meeting
@@ -192,7 +203,13 @@ def update_meeting(session: Session, *, actor: User, meeting: Meeting, data: Mee
 def delete_meeting(session: Session, *, actor: User, meeting: Meeting, now: datetime | None = None) -> None:
     """Remove a meeting with its attendees, agenda and decisions."""
     require_edit(actor, meeting, meeting.province_id, meeting.county_id, now)
-    for decision in session.exec(select(Decision).where(Decision.meeting_id == meeting.id)).all():
+    taken = session.exec(select(Decision).where(Decision.meeting_id == meeting.id)).all()
+    items = session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all()
+    # Another county's item or decision is not the actor's to remove (a county head's meeting may hold one).
+    if any(_unseen(session, actor, item) for item in items) or not all(
+            permissions.sees(actor, decision.province_id, decision.county_id) for decision in taken):
+        raise Forbidden
+    for decision in taken:
         decisions.delete_decision(session, actor, decision, decision.project_id)
     _sync_agenda(session, meeting, ())
     replace_people(session, PeopleData(), meeting_id=meeting.id)

@@ -195,8 +195,8 @@ def facility_list():
 def facility_form(facility_id: int | None = None):
     """Create or edit a facility."""
     session = get_session()
-    permissions.require(current_user, Action.edit)
     facility = queries.get_facility(session, current_user, facility_id) if facility_id else None
+    permissions.require(current_user, Action.edit)  # after the read: a facility the user does not see is 404
 
     def save(form):
         if facility is None:
@@ -236,8 +236,8 @@ def agency_list():
 def agency_form(agency_id: int | None = None):
     """Create or edit an agency."""
     session = get_session()
-    permissions.require(current_user, Action.edit)
     agency = queries.get_agency(session, current_user, agency_id) if agency_id else None
+    permissions.require(current_user, Action.edit)  # after the read: an agency the user does not see is 404
 
     def save(form):
         if agency is None:

@@ -108,7 +108,7 @@ class VisitData:
 def may_edit(actor: User, record: Authored, province_id: int, county_id: int | None,
              now: datetime | None = None) -> bool:
     """Whether the actor may change or delete a visit or meeting: its author for a day, a director or admin always."""
-    if not permissions.sees(actor, province_id, county_id) or not permissions.may(actor, Action.edit):
+    if not permissions.owns(actor, province_id, county_id) or not permissions.may(actor, Action.edit):
         return False
     if actor.role in {Role.admin, Role.director}:
         return True
