@@ -66,3 +66,13 @@ def project_data(project, **changes) -> ProjectData:
     """The project's current values as ProjectData, with some changed."""
     values = {f.name: getattr(project, f.name) for f in dataclasses.fields(ProjectData)}
     return ProjectData(**values | changes)
+
+
+def damaged_pngs() -> dict[str, bytes]:
+    """A PNG with no EXIF (reading its EXIF decodes the pixels), cut short, and with one byte of its data flipped."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 60, 40)).save(buffer, "PNG")
+    whole = buffer.getvalue()
+    flipped = bytearray(whole)
+    flipped[whole.index(b"IDAT") + 8] ^= 0xFF
+    return {"truncated png without exif": whole[:-30], "png with a flipped byte": bytes(flipped)}

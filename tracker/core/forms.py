@@ -12,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker.core.i18n import current_language
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import JalaliDateError, jalali_input_value, number_in_locale, parse_jalali_date
-from tracker.core.numbers import record_id
+from tracker.core.numbers import LARGEST_INTEGER, record_id
 from tracker.core.persian import to_latin_digits
 
 
@@ -55,8 +55,8 @@ class _LocalizedNumberField(StringField):
 
     convert = int
     message = _l("Enter a whole number.")
-    # An INTEGER column holds at most 2^31 - 1 on PostgreSQL; a larger number would fail the save, not the form.
-    largest = 2**31 - 1
+    # A larger number than its INTEGER column holds would fail the save, not the form.
+    largest = LARGEST_INTEGER
 
     def process_formdata(self, valuelist):
         self.data = None

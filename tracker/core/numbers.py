@@ -1,10 +1,12 @@
-"""Whole numbers from URLs, query strings and forms: Latin digits only, and never larger than a row id can be."""
+"""Whole numbers from URLs, query strings and forms: Latin digits only, and never larger than an id column holds."""
 import re
 
 from werkzeug.routing import IntegerConverter
 
-# The largest BIGINT: a larger number names no row, and the database would refuse to compare with it.
-LARGEST_ID = 2**63 - 1
+# The largest INTEGER, the type of every id column (PostgreSQL's int4): a larger number names no row, and
+# PostgreSQL refuses even to compare an id with it ("integer out of range").
+LARGEST_INTEGER = 2**31 - 1
+LARGEST_ID = LARGEST_INTEGER
 # Latin digits only (re.ASCII): str.isdigit() also accepts "²" and "١٢", which int() refuses or reads.
 _WHOLE = re.compile(r"[0-9]{1,19}", re.ASCII)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tracker.core.numbers import LARGEST_ID
 
-# Latin digits only (re.ASCII: no "²" or "۵"), no leading zero (one spelling per party), at most 19 of them.
+# Latin digits only (re.ASCII: no "²" or "۵"), no leading zero (one spelling per party); LARGEST_ID bounds the rest.
 _VALUE = re.compile(r"(user|agency):([1-9][0-9]{0,18})", re.ASCII)
 
 
