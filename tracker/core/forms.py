@@ -12,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker.core.i18n import current_language
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import JalaliDateError, jalali_input_value, number_in_locale, parse_jalali_date
-from tracker.core.numbers import LARGEST_INTEGER, record_id
+from tracker.core.numbers import LARGEST_INTEGER, record_id, whole_number
 from tracker.core.persian import to_latin_digits
 
 
@@ -203,10 +203,11 @@ def _field_for(form, key: str):
     if field is None or not rest:
         return field
     number, _sep, sub = rest.partition("-")
-    if not isinstance(field, FieldList) or not number.isdigit():
+    index = whole_number(number)
+    if not isinstance(field, FieldList) or index is None:
         return None
     rows = filled_rows(field)
-    if int(number) >= len(rows):
+    if index >= len(rows):
         return None
-    row = rows[int(number)].form
+    row = rows[index].form
     return getattr(row, getattr(row, "ERROR_ALIASES", {}).get(sub, sub), None) if sub else None
