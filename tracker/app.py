@@ -46,13 +46,12 @@ def _load_user(user_id: str):
     return get_user(get_session(), number) if number is not None else None
 
 
-# What each HTTP error says; the messages of 413 and of an expired form (a 400) are their handlers' own.
+# What each HTTP error says; the messages of 413, 429 and an expired form (a 400) are their own handlers'.
 ERROR_MESSAGES = {
     400: _l("The request could not be understood. Go back and try again."),
     403: _l("You may not do this."),
     404: _l("This page does not exist."),
     405: _l("This address does not take this kind of request."),
-    429: _l("Too many attempts. Wait a minute and try again."),
     500: _l("Something went wrong on our side and it was recorded. Try again in a moment."),
 }
 
