@@ -104,3 +104,13 @@ def use_login(client, user, secret: str) -> None:
     """Act as the user on this client, with the login session whose cookie holds this secret."""
     with client.session_transaction() as session:
         session.update(_user_id=str(user.id), _fresh=True, login=secret)
+
+
+def damaged_pngs() -> dict[str, bytes]:
+    """A PNG with no EXIF (reading its EXIF decodes the pixels), cut short, and with one byte of its data flipped."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 60, 40)).save(buffer, "PNG")
+    whole = buffer.getvalue()
+    flipped = bytearray(whole)
+    flipped[whole.index(b"IDAT") + 8] ^= 0xFF
+    return {"truncated png without exif": whole[:-30], "png with a flipped byte": bytes(flipped)}

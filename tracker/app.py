@@ -1,10 +1,11 @@
 """The app: create_app wires settings, extensions, blueprints, commands, error pages, filters and /healthz."""
 from pathlib import Path
 
-from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.accounts import permissions
@@ -17,10 +18,13 @@ from tracker.budgets.routes import bp as budgets_bp
 from tracker.core import db, i18n
 from tracker.core.cli import db_cli
 from tracker.core.config import PROJECT_ROOT, load_settings
-from tracker.core.db import get_session
+from tracker.core.db import get_session, reset_session
 from tracker.core.errors import Forbidden, NotFound
 from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
+from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.input import refuse_nul_bytes
+from tracker.core.numbers import IdConverter
 from tracker.core.persian import format_number
 from tracker.core.security import csrf, limiter, login_manager
 from tracker.decisions.routes import bp as decisions_bp
@@ -37,10 +41,42 @@ from tracker.reminders.services import queue_email
 from tracker.visits.photos import MB, request_limit_bytes
 from tracker.visits.routes import bp as visits_bp
 
+# What each HTTP error says; the messages of 413, 429 and an expired form (a 400) are their own handlers'.
+ERROR_MESSAGES = {
+    400: _l("The request could not be understood. Go back and try again."),
+    403: _l("You may not do this."),
+    404: _l("This page does not exist."),
+    405: _l("This address does not take this kind of request."),
+    500: _l("Something went wrong on our side and it was recorded. Try again in a moment."),
+}
+
 
 def _error_page(status: int, message: str):
+    """The error in the layout, or only its fragment for htmx; never Werkzeug's English page."""
     template = "_error.html" if request.headers.get("HX-Request") == "true" else "error.html"
-    return render_template(template, status=status, message=message), status
+    response = make_response(render_template(template, status=status, message=message), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _http_error(error: HTTPException):
+    """Any HTTP error (a bad request, a missing page, a wrong method...) as a Persian page, keeping its headers."""
+    if error.code is None or error.code < 400:
+        return error
+    response = _error_page(error.code, str(ERROR_MESSAGES.get(error.code, ERROR_MESSAGES[400])))
+    # 405 says which methods the address takes (Allow); the page replaces only Werkzeug's body.
+    response.headers.extend((name, value) for name, value in error.get_headers() if name != "Content-Type")
+    return response
+
+
+def _server_error(_error: InternalServerError):
+    """An unhandled exception, which Flask has logged with its traceback: the Persian 500 page, no stack trace."""
+    reset_session()  # the failed statement's transaction would fail the layout's own reads too
+    try:
+        return _error_page(500, str(ERROR_MESSAGES[500]))
+    except Exception:  # noqa: BLE001 - the layout itself failed: still no traceback, still Persian
+        current_app.logger.exception("the error page could not be rendered")
+        return make_response(render_template("_error.html", status=500, message=ERROR_MESSAGES[500]), 500)
 
 
 def _too_large(_error):
@@ -95,6 +131,8 @@ def _wire(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
 
+    app.url_map.converters["int"] = IdConverter  # before the blueprints: their rules read it when registered
+    app.before_request(refuse_nul_bytes)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(projects_bp, url_prefix="/projects")
     app.register_blueprint(facilities_bp, url_prefix="/facilities")
@@ -112,10 +150,10 @@ def _wire(app: Flask) -> None:
     for group in (db_cli, demo_cli, users_cli, brief_cli, reminders_cli, scheduler):
         app.cli.add_command(group)
 
-    app.register_error_handler(NotFound, lambda _e: _error_page(404, _("This page does not exist.")))
-    app.register_error_handler(404, lambda _e: _error_page(404, _("This page does not exist.")))
-    app.register_error_handler(Forbidden, lambda _e: _error_page(403, _("You may not do this.")))
-    app.register_error_handler(403, lambda _e: _error_page(403, _("You may not do this.")))
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(NotFound, lambda _e: _error_page(404, str(ERROR_MESSAGES[404])))
+    app.register_error_handler(Forbidden, lambda _e: _error_page(403, str(ERROR_MESSAGES[403])))
     app.register_error_handler(
         CSRFError, lambda _e: _error_page(400, _("The form has expired. Reload the page and try again."))
     )

@@ -3,9 +3,9 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import htmx
-from tests.helpers import count, fa
+from tests.helpers import count, fa, field_error
 from tracker.accounts.models import Role
-from tracker.budgets.models import BudgetEntry
+from tracker.budgets.models import BudgetEntry, FundingSource
 
 
 @pytest.fixture
@@ -181,6 +181,24 @@ def test_an_administrator_adds_renames_and_retires_funding_sources(client, make,
     db.refresh(source)
     assert source.active is False
     assert "کمک‌های مردمی" not in client.get("/budgets/?year=1405", headers=htmx()).text
+
+
+@pytest.mark.parametrize(("position", "message"), [
+    ("1" + "0" * 20, "عدد بیش از حد بزرگ است: حداکثر ۲٬۱۴۷٬۴۸۳٬۶۴۷."),
+    (str(2**31), "عدد بیش از حد بزرگ است: حداکثر ۲٬۱۴۷٬۴۸۳٬۶۴۷."),
+    ("1e3", "یک عدد صحیح (بدون اعشار) وارد کنید."), ("²", "یک عدد صحیح (بدون اعشار) وارد کنید."),
+])
+def test_a_funding_source_position_no_column_holds_gets_a_persian_message_by_the_field(client, make, login, db,
+                                                                                      position, message):
+    login(make.admin)
+    before = count(db, FundingSource)
+
+    response = client.post("/budgets/sources/new", data={"code": "charity", "name_fa": "کمک‌های مردمی",
+                                                         "position": position})
+
+    assert response.status_code == 422
+    assert field_error(response.text, "position") == message
+    assert count(db, FundingSource) == before
 
 
 @pytest.mark.parametrize("role", [Role.budget_officer, Role.director, Role.viewer])

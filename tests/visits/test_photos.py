@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from PIL import Image
 
 import tracker
+from tests.helpers import damaged_pngs
 from tracker.accounts.models import Role
 from tracker.core.errors import NotFound
 from tracker.visits.photos import (
@@ -175,6 +176,7 @@ def _bomb() -> bytes:
 
 
 NOT_A_PHOTO = "این پرونده عکس نیست. عکسی با قالب JPEG، PNG، WebP یا HEIC بفرستید."
+DAMAGED = "این عکس خراب است یا کامل بارگذاری نشده است. دوباره بفرستید."
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -185,6 +187,7 @@ NOT_A_PHOTO = "این پرونده عکس نیست. عکسی با قالب JPEG�
                  id="truncated jpeg"),
     pytest.param(photo("png", size=(800, 600))[:-500], "این عکس خراب است یا کامل بارگذاری نشده است. دوباره بفرستید.",
                  id="truncated png"),
+    *(pytest.param(data, DAMAGED, id=name) for name, data in damaged_pngs().items()),
     pytest.param(_bomb(), "تعداد پیکسل‌های عکس بیش از حد است: حداکثر ۶۰ مگاپیکسل.", id="bomb"),
     pytest.param(b"", "پرونده خالی است. عکس را دوباره انتخاب کنید.", id="empty"),
     pytest.param(b"\xff" * (LIMIT + 1), "حجم عکس بیشتر از ۲۰ مگابایت است. عکس کوچک‌تری بفرستید.", id="too large"),

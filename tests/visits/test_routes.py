@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import SCENARIO_DAY, htmx, on_day
-from tests.helpers import VISIT_TABLES, count, counts, fa, field_error, jpeg
+from tests.helpers import VISIT_TABLES, count, counts, damaged_pngs, fa, field_error, jpeg
 from tracker.accounts.models import Role
 from tracker.core import clock
 from tracker.core.jalali import format_jalali
@@ -154,6 +154,36 @@ def test_an_invalid_photo_stores_nothing(client, db, director, pool, photo_stora
     assert "notes.pdf" in errors and "۲" in errors
     assert count(db, Visit) == 0 and count(db, Photo) == 0
     assert not (photo_storage.upload_dir / "photos").exists()
+
+
+@pytest.mark.parametrize("name", damaged_pngs())
+def test_a_damaged_png_gets_the_persian_refusal_by_the_photo_field(client, db, app, director, pool, photo_storage,
+                                                                    name):
+    response = post_visit(client, pool, visit_form(notes="بازدید"), photos=[("pool.png", damaged_pngs()[name])],
+                          headers=htmx())
+
+    assert response.status_code == 422
+    errors = field_error(response.text, "photos")
+    assert "pool.png" in errors
+    assert fa(app, "This photo is damaged or was not uploaded completely. Send it again.") in errors
+    assert count(db, Visit) == 0 and not (photo_storage.upload_dir / "photos").exists()
+
+
+@pytest.mark.parametrize("location", [
+    {"location_accuracy_m": "inf"}, {"location_accuracy_m": "nan"}, {"location_accuracy_m": "1e308"},
+    {"location_accuracy_m": "5000000"}, {"location_accuracy_m": "-1"}, {"latitude": "inf"}, {"latitude": "nan"},
+    {"longitude": "1e308"}, {"latitude": "91"}, {"latitude": "", "longitude": "51.65"},
+], ids=lambda location: "&".join(f"{k}={v}" for k, v in location.items()))
+def test_a_location_that_is_no_place_gets_the_persian_message_by_the_location(client, db, app, director, pool,
+                                                                           location):
+    form = visit_form(notes="بازدید", latitude="29.61", longitude="51.65", location_accuracy_m="15") | location
+
+    response = post_visit(client, pool, form, headers=htmx())
+
+    assert response.status_code == 422
+    message = fa(app, "The location is not valid; record it again or leave it out.")
+    assert field_error(response.text, "location") == message
+    assert count(db, Visit) == 0
 
 
 @pytest.mark.parametrize("role", [Role.budget_officer, Role.viewer])

@@ -72,6 +72,12 @@ def get_session() -> Session:
     return g.db_session
 
 
+def reset_session() -> None:
+    """Roll back the request's session, if it has one, so that the request can still read after a failed statement."""
+    if (session := g.get("db_session")) is not None:
+        session.rollback()
+
+
 def string_enum(enum_class) -> SAEnum:
     """A column type that stores an enum's values as plain strings (no PostgreSQL ENUM type to migrate)."""
     return SAEnum(enum_class, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])

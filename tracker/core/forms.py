@@ -1,4 +1,5 @@
 """Form fields that read Persian input: Jalali dates and numbers in either digit set."""
+import math
 import uuid
 
 from flask import request
@@ -11,6 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker.core.i18n import current_language
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import JalaliDateError, jalali_input_value, number_in_locale, parse_jalali_date
+from tracker.core.numbers import LARGEST_INTEGER, record_id, whole_number
 from tracker.core.persian import to_latin_digits
 
 
@@ -50,20 +52,32 @@ class JalaliDateField(StringField):
 
 
 class _LocalizedNumberField(StringField):
-    """A number typed with Persian or Latin digits."""
+    """A number typed with Persian or Latin digits, within what its column can hold."""
 
     convert = int
     message = _l("Enter a whole number.")
+    # A larger number than its INTEGER column holds would fail the save, not the form.
+    largest = LARGEST_INTEGER
 
     def process_formdata(self, valuelist):
         self.data = None
         text = to_latin_digits(valuelist[0] if valuelist else "").strip().replace("٬", "").replace(",", "")
         text = text.rstrip("%٪").strip()
-        if text:
-            try:
-                self.data = self.convert(text)
-            except ValueError:
-                raise ValueError(str(self.message)) from None
+        if not text:
+            return
+        try:
+            # int() and float() read "١٢" and "1_000" as numbers, and float() reads "inf" and "nan" too.
+            if not text.isascii() or "_" in text:
+                raise ValueError(text)
+            number = self.convert(text)
+        except ValueError:
+            raise ValueError(str(self.message)) from None
+        if not math.isfinite(number):
+            raise ValueError(str(self.message))
+        if abs(number) > self.largest:
+            raise ValueError(str(_l("The number is too large: at most %(max)s.",
+                                    max=number_in_locale(self.largest, grouped=True))))
+        self.data = number
 
     def pre_validate(self, form):
         if self.process_errors:  # not a number: a range check would only add a second, confusing message
@@ -80,10 +94,11 @@ class IntegerInput(_LocalizedNumberField):
 
 
 class DecimalInput(_LocalizedNumberField):
-    """A decimal number in either digit set."""
+    """A finite decimal number in either digit set (no "inf" or "nan"), at most 10^15 either way."""
 
     convert = float
     message = _l("Enter a number.")
+    largest = 10**15
 
 
 class ChoiceField(SelectField):
@@ -102,6 +117,12 @@ class ChoiceField(SelectField):
     def choices(self, pairs) -> None:
         # Labels may be lazy: they are rendered here, in the request's language.
         self._choices = [SelectChoice(value, str(label)) for value, label in pairs or []]
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:  # WTForms' own message is English
+            raise ValueError(str(_l("Choose one of the listed options."))) from None
 
     def iter_choices(self):
         if self.empty_label is not None:
@@ -152,8 +173,14 @@ class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def __init__(self, label=None, validators=None, coerce=int, validate_choice=False, **kwargs):
+    def __init__(self, label=None, validators=None, coerce=record_id, validate_choice=False, **kwargs):
         super().__init__(label, validators, coerce=coerce, validate_choice=validate_choice, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:  # WTForms' own message is English
+            raise ValueError(str(_l("Choose one of the listed options."))) from None
 
 
 def filled_rows(field_list) -> list:
@@ -173,14 +200,15 @@ def show_errors(form, errors: dict) -> None:
 
 def _field_for(form, key: str):
     name, _sep, rest = key.partition("-")
-    field = getattr(form, name, None)
+    field = getattr(form, getattr(form, "ERROR_ALIASES", {}).get(name, name), None)
     if field is None or not rest:
         return field
     number, _sep, sub = rest.partition("-")
-    if not isinstance(field, FieldList) or not number.isdigit():
+    index = whole_number(number)
+    if not isinstance(field, FieldList) or index is None:
         return None
     rows = filled_rows(field)
-    if int(number) >= len(rows):
+    if index >= len(rows):
         return None
-    row = rows[int(number)].form
+    row = rows[index].form
     return getattr(row, getattr(row, "ERROR_ALIASES", {}).get(sub, sub), None) if sub else None

@@ -4,6 +4,7 @@ from werkzeug.wrappers import Response
 
 from tracker.core.errors import Conflict, InvalidInput
 from tracker.core.forms import show_errors
+from tracker.core.numbers import whole_number
 
 
 def is_htmx() -> bool:
@@ -60,6 +61,5 @@ def form_view(form, save, page: str, fragment: str | None = None, /, *, done=red
 
 
 def int_arg(name: str) -> int | None:
-    """A whole number from the query string (or the posted form), or None when it is missing or not a number."""
-    value = request.values.get(name, "")
-    return int(value) if value.isdigit() else None
+    """A whole number from the query string (or the posted form), or None when it is missing or not an id-sized one."""
+    return whole_number(request.values.get(name, ""))

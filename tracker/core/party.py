@@ -4,9 +4,10 @@ tables keep it as two columns, a user id and an agency id, one of them set."""
 import re
 from dataclasses import dataclass
 
-# Latin digits only (re.ASCII: no "²" or "۵"), no leading zero (one spelling per party), at most 19 of them.
+from tracker.core.numbers import LARGEST_ID
+
+# Latin digits only (re.ASCII: no "²" or "۵"), no leading zero (one spelling per party); LARGEST_ID bounds the rest.
 _VALUE = re.compile(r"(user|agency):([1-9][0-9]{0,18})", re.ASCII)
-_LARGEST_ID = 2**63 - 1  # the largest BIGINT: a larger number names no row
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Party:
     def parse(cls, text: object) -> "Party | None":
         """The party a form or link names ("user:12", "agency:5"), or None for anything else."""
         match = _VALUE.fullmatch(text) if isinstance(text, str) else None
-        if match is None or int(match[2]) > _LARGEST_ID:
+        if match is None or int(match[2]) > LARGEST_ID:
             return None
         number = int(match[2])
         return cls(user_id=number) if match[1] == "user" else cls(agency_id=number)

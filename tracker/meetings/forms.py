@@ -15,6 +15,7 @@ from tracker.core.forms import (
     required,
 )
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.numbers import record_id
 from tracker.decisions.forms import DecisionForm
 from tracker.meetings.services import AgendaData, MeetingData
 from tracker.visits.forms import PeopleFields
@@ -42,7 +43,7 @@ class AgendaForm(Form):
 
     id = HiddenField()
     title = StringField(_l("Agenda item"), validators=[max_length(500)])
-    project_id = ChoiceField(_l("Project"), coerce=int, empty_label=_l("None"))
+    project_id = ChoiceField(_l("Project"), coerce=record_id, empty_label=_l("None"))
 
     def is_blank(self) -> bool:
         """A row left empty is not an item."""
@@ -55,8 +56,8 @@ class MeetingForm(PeopleFields, FlaskForm):
     meeting_id = HiddenField()
     held_on = JalaliDateField(_l("Date of the meeting"), validators=[date_required()])
     body = StringField(_l("Body"), validators=[required(), max_length(200)])
-    province_id = ChoiceField(_l("Province"), coerce=int, empty_label=_l("Choose…"))
-    county_id = ChoiceField(_l("County"), coerce=int, empty_label=_l("Whole province"))
+    province_id = ChoiceField(_l("Province"), coerce=record_id, empty_label=_l("Choose…"))
+    county_id = ChoiceField(_l("County"), coerce=record_id, empty_label=_l("Whole province"))
     notes = TextAreaField(_l("Notes"), validators=[max_length(4000)])
     agenda = FieldList(FormField(AgendaForm), min_entries=1)
     decisions = FieldList(FormField(MeetingDecisionForm), min_entries=1)

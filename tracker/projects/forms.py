@@ -6,6 +6,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from tracker.core.audit import ActivityLabels, AuditedColumn, register_activity
 from tracker.core.forms import ChoiceField, DecimalInput, IntegerInput, JalaliDateField, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.numbers import record_id
 from tracker.projects.models import (
     AgencyKind,
     CommitmentState,
@@ -101,7 +102,7 @@ class ProjectForm(FlaskForm):
     """A renovation project's editable fields."""
 
     name = StringField(_l("Project name"), validators=[required(), max_length(200)])
-    facility_id = ChoiceField(_l("Facility"), coerce=int, validators=[required()], empty_label=_l("Choose…"))
+    facility_id = ChoiceField(_l("Facility"), coerce=record_id, validators=[required()], empty_label=_l("Choose…"))
     status = ChoiceField(_l("Status"), coerce=ProjectStatus, validators=[required()],
                          choices=_choices(STATUS_LABELS))
     start_date = JalaliDateField(_l("Start date"))
@@ -133,7 +134,7 @@ class FacilityForm(FlaskForm):
     name = StringField(_l("Facility name"), validators=[required(), max_length(200)])
     kind = ChoiceField(_l("Kind"), coerce=FacilityKind, validators=[required()],
                        choices=_choices(FACILITY_KIND_LABELS), empty_label=_l("Choose…"))
-    county_id = ChoiceField(_l("County"), coerce=int, validators=[required()], empty_label=_l("Choose…"))
+    county_id = ChoiceField(_l("County"), coerce=record_id, validators=[required()], empty_label=_l("Choose…"))
     address = StringField(_l("Address"), validators=[max_length(400)])
     latitude = DecimalInput(_l("Latitude"), validators=[
         Optional(), NumberRange(-90, 90, message=_l("Latitude must be between -90 and 90."))])
@@ -154,7 +155,7 @@ class AgencyForm(FlaskForm):
     name = StringField(_l("Agency name"), validators=[required(), max_length(200)])
     kind = ChoiceField(_l("Kind"), coerce=AgencyKind, validators=[required()],
                        choices=_choices(AGENCY_KIND_LABELS), empty_label=_l("Choose…"))
-    province_id = ChoiceField(_l("Province"), coerce=int, empty_label=_l("National (all provinces)"))
+    province_id = ChoiceField(_l("Province"), coerce=record_id, empty_label=_l("National (all provinces)"))
 
     def to_data(self) -> AgencyData:
         """The typed values for the agency services."""
@@ -164,7 +165,7 @@ class AgencyForm(FlaskForm):
 class PartnerForm(FlaskForm):
     """A partner's role in a project and its commitment."""
 
-    agency_id = ChoiceField(_l("Agency"), coerce=int, validators=[required()], empty_label=_l("Choose…"))
+    agency_id = ChoiceField(_l("Agency"), coerce=record_id, validators=[required()], empty_label=_l("Choose…"))
     role = ChoiceField(_l("Role"), coerce=PartnerRole, validators=[required()],
                        choices=_choices(PARTNER_ROLE_LABELS))
     commitment = TextAreaField(_l("Commitment"), validators=[max_length(1000)])

@@ -9,6 +9,7 @@ from tracker.accounts.models import User
 from tracker.core.audit import AuditEvent
 from tracker.core.db import PERSIAN
 from tracker.core.errors import NotFound
+from tracker.core.numbers import whole_number
 from tracker.core.paging import Page, clamp_page
 from tracker.core.party import Party
 from tracker.core.persian import normalize_search, search_terms
@@ -156,11 +157,11 @@ def search_projects(session: Session, user: User, filters: ProjectFilters, page_
 
 def get_project(session: Session, user: User, ref: str | int) -> Project:
     """A project by id or slug that the user may see; NotFound otherwise, even if it exists."""
-    ref = str(ref).strip()
-    if ref.isdigit():
-        project = session.get(Project, int(ref))
+    # An id in Latin digits that a row can have; anything else ("²", "۱۲", 10^20) is read as a slug.
+    if (number := whole_number(str(ref))) is not None:
+        project = session.get(Project, number)
     else:
-        project = session.exec(select(Project).where(Project.slug == ref)).first()
+        project = session.exec(select(Project).where(Project.slug == str(ref).strip())).first()
     if project is None or not permissions.sees(user, project.province_id, project.county_id):
         raise NotFound
     return project

@@ -19,6 +19,7 @@ from tracker.core.forms import (
     parse_uuid,
 )
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.numbers import record_id
 from tracker.decisions.forms import DecisionForm
 from tracker.visits.services import GuestData, PeopleData, VisitData
 
@@ -28,7 +29,7 @@ class GuestForm(Form):
 
     name = StringField(_l("Name"), validators=[max_length(160)])
     title = StringField(_l("Title or post"), validators=[max_length(200)])
-    agency_id = ChoiceField(_l("Came for"), coerce=int, empty_label=_l("No agency"))
+    agency_id = ChoiceField(_l("Came for"), coerce=record_id, empty_label=_l("No agency"))
 
     def is_blank(self) -> bool:
         """A row left empty is not a guest."""
@@ -55,6 +56,9 @@ class PeopleFields:
 
 class VisitForm(PeopleFields, FlaskForm):
     """A site visit as a director records it on a tablet."""
+
+    # The service's one message about the position goes with the (hidden) location fields.
+    ERROR_ALIASES = {"location": "latitude"}
 
     visit_id = HiddenField()
     visited_on = JalaliDateField(_l("Date of the visit"), validators=[date_required()])

@@ -111,7 +111,11 @@ def prepare_photo(data: bytes, *, max_bytes: int) -> PreparedPhoto:
     _check_size(data, max_bytes)
     with _opened(data) as header:
         ext = FORMATS[header.format][0]
-        width, height = _upright_size(header)
+        try:
+            # Reading the EXIF can decode the image (a PNG keeps it after the pixels): a damaged one fails here.
+            width, height = _upright_size(header)
+        except _DECODE_ERRORS:
+            raise _damaged() from None
     with _decoded(data, DISPLAY_SIDE) as image:
         display = _upright_copy(image, DISPLAY_SIDE)
         icc = image.info.get("icc_profile")

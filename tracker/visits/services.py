@@ -42,6 +42,8 @@ class Authored(Protocol):
     author_id: int
     created_at: datetime
 MAX_PHOTOS = 30
+# A tablet's position is useless beyond this (a browser guessing from the network says some kilometres).
+MAX_ACCURACY_M = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,14 @@ def replace_people(session: Session, people: PeopleData, **occasion) -> None:
 # ---- visits ---------------------------------------------------------------------------------------------
 
 
+def _valid_location(latitude: float | None, longitude: float | None, accuracy_m: float | None) -> bool:
+    """Whether a visit's position is none, or a point on Earth with a plausible accuracy (NaN fails every test)."""
+    if latitude is None and longitude is None:
+        return accuracy_m is None or 0 <= accuracy_m <= MAX_ACCURACY_M
+    return (latitude is not None and longitude is not None and -90 <= latitude <= 90 and -180 <= longitude <= 180
+            and (accuracy_m is None or 0 <= accuracy_m <= MAX_ACCURACY_M))
+
+
 def _check_visit(session: Session, project: Project, data: VisitData, storage: PhotoStorage | None,
                  now: datetime | None, prepared: dict[int, photos.PreparedPhoto] | None = None) -> None:
     """Raise InvalidInput with every problem of a visit; with `prepared` given, good photos are prepared into it.
@@ -204,9 +214,7 @@ def _check_visit(session: Session, project: Project, data: VisitData, storage: P
         errors["observed_progress"] = _l("Physical progress must be between 0 and 100 percent.")
     check_text(errors, "notes", data.notes, 4000)
     check_text(errors, "problems", data.problems, 4000)
-    if (data.latitude is None) != (data.longitude is None) or (
-        data.latitude is not None and not (-90 <= data.latitude <= 90 and -180 <= data.longitude <= 180)
-    ) or (data.location_accuracy_m is not None and data.location_accuracy_m < 0):
+    if not _valid_location(data.latitude, data.longitude, data.location_accuracy_m):
         errors["location"] = _l("The location is not valid; record it again or leave it out.")
     users = province_users(session, project.province_id)
     agencies = province_agencies(session, project.province_id)
