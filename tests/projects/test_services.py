@@ -27,8 +27,9 @@ def test_create_and_update_project_are_audited_with_before_and_after(db, make):
     assert (created.action, created.actor_id, created.before) == ("create", director.id, None)
     assert created.after["name"] == "بهسازی استخر"
     assert updated.action == "update" and updated.actor_id == director.id
-    assert updated.before == {"physical_progress": None, "target_date": None}
-    assert updated.after == {"physical_progress": 45, "target_date": "2026-03-20"}
+    # An edit also records the version it made, which is how a refused stale save finds who changed what.
+    assert updated.before == {"physical_progress": None, "target_date": None, "version": 1}
+    assert updated.after == {"physical_progress": 45, "target_date": "2026-03-20", "version": 2}
 
 
 @pytest.mark.parametrize("typed", [

@@ -1,8 +1,12 @@
-"""Reads of users."""
+"""Reads of users, and of who changed a record."""
+import uuid
+from dataclasses import dataclass
+
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from tracker.accounts.models import User
+from tracker.core.audit import AuditEvent
 from tracker.core.errors import Forbidden
 
 
@@ -42,3 +46,25 @@ def get_user_for_admin(session: Session, actor: User, user_id: int) -> User:
     if user is None:
         raise NotFound
     return user
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited edit of a record, with the name of who made it."""
+
+    event: AuditEvent
+    actor_name: str
+
+
+def changes_since(session: Session, record: SQLModel, version: int) -> list[Change]:
+    """The audited edits that took a versioned record past a version, oldest first."""
+    record_id = AuditEvent.entity_uuid if isinstance(record.id, uuid.UUID) else AuditEvent.entity_id
+    rows = session.exec(
+        select(AuditEvent, User.full_name, User.username)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.entity == record.__tablename__, record_id == record.id, AuditEvent.action == "update")
+        .order_by(AuditEvent.id)
+    ).all()
+    # An edit records the version it made among its changed columns.
+    return [Change(event, name or username or "") for event, name, username in rows
+            if (event.after or {}).get("version", 0) > version]
