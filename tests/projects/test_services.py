@@ -27,8 +27,11 @@ def test_create_and_update_project_are_audited_with_before_and_after(db, make):
     assert (created.action, created.actor_id, created.before) == ("create", director.id, None)
     assert created.after["name"] == "بهسازی استخر"
     assert updated.action == "update" and updated.actor_id == director.id
-    assert updated.before == {"physical_progress": None, "target_date": None}
-    assert updated.after == {"physical_progress": 45, "target_date": "2026-03-20"}
+    # An edit also records the version it made, which is how a refused stale save finds who changed what (a save
+    # flushed in two steps counts twice: versions only grow).
+    assert updated.before == {"physical_progress": None, "target_date": None, "version": 1}
+    assert updated.after | {"version": 0} == {"physical_progress": 45, "target_date": "2026-03-20", "version": 0}
+    assert updated.after["version"] == project.version > 1
 
 
 @pytest.mark.parametrize("typed", [

@@ -10,8 +10,10 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session
 
+from tracker.accounts import queries
 from tracker.accounts.models import Role, User
-from tracker.core.errors import Forbidden, NotFound
+from tracker.core.db import Versioned
+from tracker.core.errors import Conflict, Forbidden, NotFound
 from tracker.places import queries as places
 from tracker.places.models import County, Province
 
@@ -63,6 +65,15 @@ def require(user: User, action: Action, province_id: int | None = None, county_i
         raise NotFound
     if user.role not in ROLES_ALLOWED[action]:
         raise Forbidden
+
+
+def require_current(session: Session, record: Versioned, expected_version: int | None) -> None:
+    """Refuse a save made from a form loaded before someone else changed the record (a Conflict naming who
+    changed what); None (a client that sends no version) is not checked. Call it before changing the record."""
+    # Locked until the save commits, so that two saves of one version take turns and the second is refused.
+    session.refresh(record, with_for_update=True)
+    if expected_version is not None and record.version != expected_version:
+        raise Conflict(record, queries.changes_since(session, record, expected_version))
 
 
 def get_seen(session: Session, user: User, model, record_id):

@@ -1,11 +1,14 @@
-"""Reads of users and their login sessions."""
+"""Reads of users, their login sessions, and who changed a record."""
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from tracker.accounts.models import LoginSession, User
 from tracker.core import clock
+from tracker.core.audit import AuditEvent
 from tracker.core.errors import Forbidden
 
 
@@ -60,3 +63,25 @@ def open_logins(session: Session, user: User, idle: timedelta) -> list[LoginSess
                                         LoginSession.last_seen_at > clock.now() - idle)
              .order_by(col(LoginSession.last_seen_at).desc(), col(LoginSession.id).desc()))
     return list(session.exec(query).all())
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited edit of a record, with the name of who made it."""
+
+    event: AuditEvent
+    actor_name: str
+
+
+def changes_since(session: Session, record: SQLModel, version: int) -> list[Change]:
+    """The audited edits that took a versioned record past a version, oldest first."""
+    record_id = AuditEvent.entity_uuid if isinstance(record.id, uuid.UUID) else AuditEvent.entity_id
+    rows = session.exec(
+        select(AuditEvent, User.full_name, User.username)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.entity == record.__tablename__, record_id == record.id, AuditEvent.action == "update")
+        .order_by(AuditEvent.id)
+    ).all()
+    # An edit records the version it made among its changed columns.
+    return [Change(event, name or username or "") for event, name, username in rows
+            if (event.after or {}).get("version", 0) > version]

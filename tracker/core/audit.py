@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, inspect
 from sqlmodel import Field, Session, SQLModel
 
 from tracker.core.db import timestamp
@@ -32,7 +32,8 @@ class AuditEvent(SQLModel, table=True):
     after: dict | None = Field(default=None, sa_column=Column(JSON))
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A column's value as JSON-ready data, as the audit trail records it."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date | datetime):
@@ -48,8 +49,10 @@ UNAUDITED = ("search_text", "password_hash", "calendar_token", "created_at", "up
 
 def snapshot(record: SQLModel, exclude: tuple[str, ...] = UNAUDITED) -> dict:
     """The record's column values as JSON-ready data."""
+    for name in list(inspect(record).expired_attributes):
+        getattr(record, name)  # a value the database just computed (a version): load it, or the dump leaves it out
     return {
-        key: _plain(value)
+        key: plain(value)
         for key, value in record.model_dump().items()
         if key not in exclude
     }

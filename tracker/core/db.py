@@ -1,13 +1,13 @@
-"""One engine per process, one session per request, committed once at its end; timestamp columns."""
+"""One engine per process, one session per request, committed once at its end; timestamp and version columns."""
 import logging
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Flask, after_this_request, current_app, g
+from flask import Flask, after_this_request, current_app, g, request
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import object_session, sessionmaker
 from sqlmodel import Field, Session, SQLModel
 
 from tracker.core import clock
@@ -29,12 +29,23 @@ def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record) -> None:
     cursor.close()
 
 
+# The execution option that lets a transaction on SQLite begin DEFERRED: one that only reads.
+READ_ONLY = "tracker_read_only"
+
+
+def _begin_sqlite(connection) -> None:
+    # A deferred transaction that writes must upgrade its lock, and SQLite answers a busy upgrade at once
+    # («database is locked») without waiting busy_timeout; IMMEDIATE takes the write lock up front, where
+    # busy_timeout applies, so writers queue. Reads stay deferred so they never wait behind a writer (WAL).
+    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine with the per-connection settings each database needs."""
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
-        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 
@@ -65,10 +76,16 @@ def init_app(app: Flask) -> None:
             session.close()
 
 
+# Requests that only read; every other request, the scheduler and the CLI write (IMMEDIATE on SQLite).
+READING_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def get_session() -> Session:
-    """The request's session, opened on first use."""
+    """The request's session, opened on first use; a reading request's transaction is marked read-only."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["session_factory"]()
+        if request.method in READING_METHODS:
+            g.db_session.connection(execution_options={READ_ONLY: True})
     return g.db_session
 
 
@@ -93,6 +110,21 @@ class Timestamped(SQLModel):
 
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
+
+
+class Versioned(SQLModel):
+    """A record people edit through forms: its version counts its changes, so that a save made from a form
+    loaded before someone else's change is refused instead of overwriting it (see accounts.permissions)."""
+
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+
+@event.listens_for(Versioned, "before_update", propagate=True)
+def _count_change(mapper, _connection, record) -> None:
+    # Counted in the database (version + 1), so that two changes at once, even unchecked ones such as a visit
+    # setting a project's progress, each count.
+    if object_session(record).is_modified(record, include_collections=False):
+        record.version = mapper.local_table.c.version + 1
 
 
 def write_after_response(work: Callable[[Session], None]) -> None:

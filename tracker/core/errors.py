@@ -18,8 +18,10 @@ class InvalidInput(Exception):
 
 
 class Conflict(Exception):
-    """The record changed since the user loaded it; carries what it is now."""
+    """The record changed since the user loaded it; carries what it is now, and the changes made since (who, when,
+    which fields) where they are known."""
 
-    def __init__(self, current):
+    def __init__(self, current, changes=()):
         super().__init__(current)
         self.current = current
+        self.changes = list(changes)

@@ -3,7 +3,7 @@ import math
 import uuid
 
 from flask import request
-from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.fields import FieldList
 from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
@@ -99,6 +99,14 @@ class DecimalInput(_LocalizedNumberField):
     convert = float
     message = _l("Enter a number.")
     largest = 10**15
+
+
+class VersionField(HiddenField):
+    """The version of the record the form was loaded with, sent back with the save (None: not sent, not checked)."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 class ChoiceField(SelectField):

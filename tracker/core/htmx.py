@@ -50,14 +50,24 @@ def form_view(form, save, page: str, fragment: str | None = None, /, *, done=red
         except InvalidInput as refusal:
             show(form, refusal.errors)
         except Conflict as changed:  # the record changed since the user loaded it
-            if conflict is None:
+            if conflict is not None:
+                return conflict(form, changed)
+            if not hasattr(form, "version"):
                 raise
-            return conflict(form, changed)
+            return resave(form, changed, page, fragment, **context)
         else:
             if valid:
                 return done(saved)
     # On a page of two forms the context names the other one "form", and the posted one by its own name.
     return render(page, fragment, status=422 if is_post() else 200, **{"form": form, **context})
+
+
+def resave(form, changed: Conflict, page: str, fragment: str | None = None, /, **context) -> Response:
+    """A 409: the form as the user typed it, saying who changed the record meanwhile and what it holds now; it
+    carries the new version, so that saving it again replaces their change knowingly."""
+    form.version.data = changed.current.version
+    form.conflict = changed  # form_errors in _fields.html shows it above the fields
+    return render(page, fragment, status=409, **{"form": form, **context})
 
 
 def int_arg(name: str) -> int | None:

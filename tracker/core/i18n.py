@@ -94,11 +94,12 @@ def activity_summary(event: audit.AuditEvent) -> str:
 
 
 def shown_changes(event: audit.AuditEvent) -> list[tuple[str, object, object]]:
-    """An edit's changed columns with their values before and after, those its area shows."""
+    """An edit's changed columns with their values before and after, those its area shows (a record's version
+    counts its changes; it is no change of its own)."""
     columns = audit.activity_of(event.entity).columns
     before = event.before or {}
     return [(key, before.get(key), value) for key, value in (event.after or {}).items()
-            if key not in columns or columns[key].shown]
+            if key != "version" and (key not in columns or columns[key].shown)]
 
 
 def change_label(key: str, table: str) -> str:
@@ -126,6 +127,11 @@ def change_value(value, key: str, table: str) -> str:
     return str(value)
 
 
+def record_value(record, key: str) -> str:
+    """A record's value of an audited column now, shown as the form shows it."""
+    return change_value(audit.plain(getattr(record, key)), key, record.__tablename__)
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and register the display filters."""
     from tracker.core import money  # money's messages need this module first
@@ -141,7 +147,8 @@ def init_app(app: Flask) -> None:
         digits=format_digits,
         rials_short=lambda n: money.short_rials(n, current_language()) if n is not None else "",
         activity_label=activity_label, activity_summary=activity_summary, shown_changes=shown_changes,
-        change_label=change_label, change_value=change_value, file_size=file_size, month_name=month_name,
+        change_label=change_label, change_value=change_value, record_value=record_value, file_size=file_size,
+        month_name=month_name,
         text_dir=persian.writing_direction,
     )
     app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction,

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, TextAreaField
 
 from tracker.core.audit import ActivityLabels, AuditedColumn, register_activity
-from tracker.core.forms import ChoiceField, JalaliDateField, max_length, parse_uuid, required
+from tracker.core.forms import ChoiceField, JalaliDateField, VersionField, max_length, parse_uuid, required
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.party import Party
 from tracker.decisions.models import DecisionState
@@ -48,6 +48,7 @@ class DecisionStateForm(FlaskForm):
     state = ChoiceField(_l("State"), coerce=DecisionState, validators=[required()],
                         choices=list(DECISION_STATE_LABELS.items()))
     note = TextAreaField(_l("Note"), validators=[max_length(1000)])
+    version = VersionField()  # the version of the record the form shows: a stale save is a 409
 
 
 register_activity("decisions", ActivityLabels(

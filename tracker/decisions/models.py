@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, DateTime, Index
 from sqlmodel import Field
 
-from tracker.core.db import Timestamped, string_enum
+from tracker.core.db import Timestamped, Versioned, string_enum
 
 
 class DecisionState(StrEnum):
@@ -17,7 +17,7 @@ class DecisionState(StrEnum):
     dropped = "dropped"
 
 
-class Decision(Timestamped, table=True):
+class Decision(Timestamped, Versioned, table=True):
     """A decision (مصوبه) taken at a visit or a meeting: what, who owns it, by when, and its state."""
 
     __tablename__ = "decisions"

@@ -73,11 +73,11 @@ def decision_state(decision_id: uuid.UUID):
     session = get_session()
     decision = queries.get_decision(session, current_user, decision_id)
     permissions.require(current_user, Action.edit, decision.province_id, decision.county_id)
-    form = DecisionStateForm() if is_post() else DecisionStateForm(formdata=None)
+    form = DecisionStateForm() if is_post() else DecisionStateForm(formdata=None, data={"version": decision.version})
 
     def save(form):
         services.set_decision_state(session, actor=current_user, decision=decision, state=form.state.data,
-                                    note=form.note.data or "")
+                                    note=form.note.data or "", expected_version=form.version.data)
 
     def done(_saved):
         if not is_htmx():

@@ -117,9 +117,11 @@ def delete_decision(session: Session, actor: User, decision: Decision, project_i
 
 
 def set_decision_state(session: Session, *, actor: User, decision: Decision, state: DecisionState, note: str = "",
-                       now: datetime | None = None) -> Decision:
-    """Mark a decision done or dropped (with a note), or open it again; audited."""
+                       now: datetime | None = None, expected_version: int | None = None) -> Decision:
+    """Mark a decision done or dropped (with a note), or open it again; audited; a Conflict if it changed since
+    expected_version."""
     permissions.require(actor, Action.edit, decision.province_id, decision.county_id)
+    permissions.require_current(session, decision, expected_version)
     note = trimmed(note)
     if state == DecisionState.dropped and not note:
         raise InvalidInput({"note": _l("Say why the decision was dropped.")})

@@ -8,6 +8,7 @@ from wtforms.fields import FieldList, FormField
 from tracker.core.forms import (
     ChoiceField,
     JalaliDateField,
+    VersionField,
     date_required,
     filled_rows,
     max_length,
@@ -54,6 +55,7 @@ class MeetingForm(PeopleFields, FlaskForm):
     """A meeting: when, which body, who came, its agenda and its decisions."""
 
     meeting_id = HiddenField()
+    version = VersionField()  # the version of the record the form shows: a stale save is a 409
     held_on = JalaliDateField(_l("Date of the meeting"), validators=[date_required()])
     body = StringField(_l("Body"), validators=[required(), max_length(200)])
     province_id = ChoiceField(_l("Province"), coerce=record_id, empty_label=_l("Choose…"))

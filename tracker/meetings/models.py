@@ -5,10 +5,10 @@ from datetime import date
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from tracker.core.db import Timestamped
+from tracker.core.db import Timestamped, Versioned
 
 
-class Meeting(Timestamped, table=True):
+class Meeting(Timestamped, Versioned, table=True):
     """A meeting (جلسه) of a body such as a county's employment working group, with agenda and decisions."""
 
     __tablename__ = "meetings"

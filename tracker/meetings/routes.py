@@ -114,7 +114,7 @@ def edit_meeting(meeting_id: uuid.UUID):
     else:
         detail = queries.meeting_detail(session, meeting, current_user)
         form = MeetingForm(formdata=None, data={
-            "meeting_id": str(meeting.id), "held_on": meeting.held_on, "body": meeting.body,
+            "meeting_id": str(meeting.id), "version": meeting.version, "held_on": meeting.held_on, "body": meeting.body,
             "province_id": meeting.province_id, "county_id": meeting.county_id, "notes": meeting.notes,
             **people_data(detail.attendees),
             "agenda": [{"id": str(r.item.id), "title": r.item.title, "project_id": r.item.project_id}
@@ -123,7 +123,8 @@ def edit_meeting(meeting_id: uuid.UUID):
         })
 
     def save(form):
-        services.update_meeting(session, actor=current_user, meeting=meeting, data=form.to_data(meeting.id))
+        services.update_meeting(session, actor=current_user, meeting=meeting, data=form.to_data(meeting.id),
+                                expected_version=form.version.data)
         return url_for("meetings.show_meeting", meeting_id=meeting.id)
 
     return _meeting_view(form, save, meeting)

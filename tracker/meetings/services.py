@@ -184,9 +184,11 @@ def create_meeting(session: Session, *, actor: User, data: MeetingData, now: dat
 
 
 def update_meeting(session: Session, *, actor: User, meeting: Meeting, data: MeetingData,
-                   now: datetime | None = None) -> Meeting:
-    """Change a meeting: its facts, attendees, agenda and decisions."""
+                   now: datetime | None = None, expected_version: int | None = None) -> Meeting:
+    """Change a meeting: its facts, attendees, agenda and decisions (a Conflict if it changed since
+    expected_version; every save of a meeting changes its row, so counts)."""
     require_edit(actor, meeting, meeting.province_id, meeting.county_id, now)
+    permissions.require_current(session, meeting, expected_version)
     if actor.is_admin and data.province_id is None:
         data = MeetingData(**{**data.__dict__, "province_id": meeting.province_id})
     province_id, county_id = _check_meeting(session, actor, data, now)

@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from tracker.core.audit import ActivityLabels, AuditedColumn, register_activity
-from tracker.core.forms import ChoiceField, IntegerInput, JalaliDateField, max_length, required
+from tracker.core.forms import ChoiceField, IntegerInput, JalaliDateField, VersionField, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.party import Party
 from tracker.deadlines.forms import DaysField, not_negative
@@ -58,6 +58,7 @@ class MilestoneForm(FlaskForm):
     remind_before = DaysField(_l("Remind days before (empty: the defaults)"))
     remind_overdue_every = IntegerInput(_l("Repeat while overdue every (days)"), validators=[not_negative])
     escalate_after = IntegerInput(_l("Tell the directors after (days overdue)"), validators=[not_negative])
+    version = VersionField()  # the version of the record the form shows: a stale save is a 409
 
     def validate_met_on(self, field):
         if self.state.data == MilestoneState.met and field.data is None and not field.errors:
@@ -76,6 +77,7 @@ class MetForm(FlaskForm):
     """The day a milestone was met."""
 
     met_on = JalaliDateField(_l("Date met"), validators=[typed_in()])
+    version = VersionField()  # the version of the record the form shows: a stale save is a 409
 
 
 class TemplateForm(FlaskForm):

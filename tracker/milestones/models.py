@@ -5,7 +5,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field
 
-from tracker.core.db import Timestamped, string_enum
+from tracker.core.db import Timestamped, Versioned, string_enum
 
 
 class MilestoneState(StrEnum):
@@ -16,7 +16,7 @@ class MilestoneState(StrEnum):
     dropped = "dropped"
 
 
-class Milestone(Timestamped, table=True):
+class Milestone(Timestamped, Versioned, table=True):
     """A milestone (نقطه عطف) of a project: title, due date, responsible user or agency, state, date met."""
 
     __tablename__ = "milestones"

@@ -82,7 +82,7 @@ def edit(ref: str, milestone_id: int):
 
     def save(form):
         services.update_milestone(session, actor=current_user, project=project, milestone=milestone,
-                                  data=form.to_data())
+                                  data=form.to_data(), expected_version=form.version.data)
 
     return form_view(form, save, "milestones/form.html", "milestones/_form.html",
                      done=lambda _saved: _section(project), project=project, milestone=milestone)
@@ -93,10 +93,11 @@ def met(ref: str, milestone_id: int):
     """Record the day a milestone was met."""
     session, project = _editable(ref)
     milestone = queries.get_milestone(session, project, milestone_id)
-    form = MetForm(data={"met_on": milestone.met_on or clock.today()})
+    form = MetForm(data={"met_on": milestone.met_on or clock.today(), "version": milestone.version})
 
     def save(form):
-        services.mark_met(session, actor=current_user, project=project, milestone=milestone, met_on=form.met_on.data)
+        services.mark_met(session, actor=current_user, project=project, milestone=milestone, met_on=form.met_on.data,
+                          expected_version=form.version.data)
 
     return form_view(form, save, "milestones/met.html", "milestones/_met_form.html",
                      done=lambda _saved: _section(project), project=project, milestone=milestone)

@@ -126,9 +126,11 @@ def add_milestone(session: Session, *, actor: User, project: Project, data: Mile
 
 
 def update_milestone(session: Session, *, actor: User, project: Project, milestone: Milestone,
-                     data: MilestoneData) -> Milestone:
-    """Change a milestone: its title, date, responsible, state, date met or reminder rule."""
+                     data: MilestoneData, expected_version: int | None = None) -> Milestone:
+    """Change a milestone: its title, date, responsible, state, date met or reminder rule (a Conflict if it
+    changed since expected_version)."""
     permissions.require(actor, Action.edit, project.province_id, project.county_id)
+    permissions.require_current(session, milestone, expected_version)
     if errors := _check(session, project, data):
         raise InvalidInput(errors)
     before = snapshot(milestone)
@@ -141,8 +143,10 @@ def update_milestone(session: Session, *, actor: User, project: Project, milesto
     return milestone
 
 
-def mark_met(session: Session, *, actor: User, project: Project, milestone: Milestone, met_on: date) -> Milestone:
+def mark_met(session: Session, *, actor: User, project: Project, milestone: Milestone, met_on: date,
+             expected_version: int | None = None) -> Milestone:
     """Record that a milestone was met on a day (its reminders stop)."""
+    permissions.require_current(session, milestone, expected_version)  # before its values are read
     return update_milestone(session, actor=actor, project=project, milestone=milestone,
                             data=milestone_data(milestone, state=MilestoneState.met, met_on=met_on))
 

@@ -4,7 +4,15 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.core.audit import ActivityLabels, AuditedColumn, register_activity
-from tracker.core.forms import ChoiceField, DecimalInput, IntegerInput, JalaliDateField, max_length, required
+from tracker.core.forms import (
+    ChoiceField,
+    DecimalInput,
+    IntegerInput,
+    JalaliDateField,
+    VersionField,
+    max_length,
+    required,
+)
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.numbers import record_id
 from tracker.projects.models import (
@@ -113,6 +121,7 @@ class ProjectForm(FlaskForm):
                            empty_label=_l("None"))
     agreement = TextAreaField(_l("Agreement"), validators=[max_length(2000)])
     description = TextAreaField(_l("Description"), validators=[max_length(4000)])
+    version = VersionField()  # the version of the record the form shows: a stale save is a 409
 
     def validate_target_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
@@ -172,6 +181,7 @@ class PartnerForm(FlaskForm):
     due_date = JalaliDateField(_l("Due date"))
     state = ChoiceField(_l("State"), coerce=CommitmentState, validators=[required()],
                         choices=_choices(COMMITMENT_STATE_LABELS))
+    version = VersionField()  # the version of the record the form shows: a stale save is a 409
 
     def to_data(self) -> PartnerData:
         """The typed values for the partner services."""

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
-from tracker.core.db import string_enum, timestamp
+from tracker.core.db import Versioned, string_enum, timestamp
 
 
 class AgencyKind(StrEnum):
@@ -88,7 +88,7 @@ class Strategy(StrEnum):
     human_resources = "human_resources"
 
 
-class Project(SQLModel, table=True):
+class Project(Versioned, table=True):
     """A renovation project (پروژه بهسازی) on a facility."""
 
     __tablename__ = "projects"
@@ -137,7 +137,7 @@ class CommitmentState(StrEnum):
     dropped = "dropped"
 
 
-class Partner(SQLModel, table=True):
+class Partner(Versioned, table=True):
     """An agency's role in a project and what it committed to (طرف توافق)."""
 
     __tablename__ = "partners"

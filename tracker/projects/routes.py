@@ -115,7 +115,7 @@ def edit(ref: str):
 
     def save(form):
         services.update_project(session, actor=current_user, project=project,
-                                data=form.to_data(is_sample=project.is_sample))
+                                data=form.to_data(is_sample=project.is_sample), expected_version=form.version.data)
         return url_for("projects.show", ref=project.slug)
 
     return form_view(_project_form(obj=project), save, "projects/edit.html", "projects/_form.html",
@@ -139,7 +139,7 @@ def _partner_view(ref: str, partner_id: int | None):
             services.add_partner(session, actor=current_user, project=project, data=form.to_data())
         else:
             services.update_partner(session, actor=current_user, project=project, partner=partner,
-                                    data=form.to_data())
+                                    data=form.to_data(), expected_version=form.version.data)
         return url_for("projects.show", ref=project.slug) + "#partners"
 
     return form_view(_partner_form(obj=partner), save, "projects/partner.html", "projects/_partner_form.html",

@@ -122,9 +122,11 @@ def create_project(session: Session, *, actor: User, data: ProjectData) -> Proje
     return project
 
 
-def update_project(session: Session, *, actor: User, project: Project, data: ProjectData) -> Project:
-    """Change a project's fields; its slug stays, so links to it keep working."""
+def update_project(session: Session, *, actor: User, project: Project, data: ProjectData,
+                   expected_version: int | None = None) -> Project:
+    """Change a project's fields (a Conflict if it changed since expected_version); its slug stays."""
     permissions.require(actor, Action.edit, project.province_id, project.county_id)
+    permissions.require_current(session, project, expected_version)
     facility = _check_project(session, actor, data, project.id)
     county = session.get(County, facility.county_id)
     before = snapshot(project)
@@ -315,9 +317,10 @@ def add_partner(session: Session, *, actor: User, project: Project, data: Partne
 
 
 def update_partner(session: Session, *, actor: User, project: Project, partner: Partner,
-                   data: PartnerData) -> Partner:
-    """Change a partner's role, commitment, due date or state."""
+                   data: PartnerData, expected_version: int | None = None) -> Partner:
+    """Change a partner's role, commitment, due date or state (a Conflict if it changed since expected_version)."""
     permissions.require(actor, Action.edit, project.province_id, project.county_id)
+    permissions.require_current(session, partner, expected_version)
     agency = _check_partner(session, actor, project, data, partner.id)
     before = snapshot(partner)
     _assign(partner, data)

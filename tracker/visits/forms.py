@@ -13,6 +13,7 @@ from tracker.core.forms import (
     DecimalInput,
     IntegerInput,
     JalaliDateField,
+    VersionField,
     date_required,
     filled_rows,
     max_length,
@@ -61,6 +62,7 @@ class VisitForm(PeopleFields, FlaskForm):
     ERROR_ALIASES = {"location": "latitude"}
 
     visit_id = HiddenField()
+    version = VersionField()  # the version of the record the form shows: a stale save is a 409
     visited_on = JalaliDateField(_l("Date of the visit"), validators=[date_required()])
     observed_progress = IntegerInput(_l("Physical progress seen (%)"), validators=[
         Optional(), NumberRange(0, 100, message=_l("Physical progress must be between 0 and 100 percent."))])

@@ -9,10 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
-from tracker.core.db import Timestamped, timestamp
+from tracker.core.db import Timestamped, Versioned, timestamp
 
 
-class Visit(Timestamped, table=True):
+class Visit(Timestamped, Versioned, table=True):
     """A site visit (بازدید) to a project: who came, what progress was seen, problems, photos, decisions."""
 
     __tablename__ = "visits"

@@ -168,7 +168,8 @@ def edit_visit(visit_id: uuid.UUID):
         form = VisitForm()
     else:
         form = VisitForm(formdata=None, data={
-            "visit_id": str(visit.id), "visited_on": visit.visited_on, "observed_progress": visit.observed_progress,
+            "visit_id": str(visit.id), "version": visit.version, "visited_on": visit.visited_on,
+            "observed_progress": visit.observed_progress,
             "notes": visit.notes, "problems": visit.problems, "latitude": visit.latitude,
             "longitude": visit.longitude, "location_accuracy_m": visit.location_accuracy_m,
             **people_data(detail.attendees), "decisions": decision_rows_data(detail.decisions),
@@ -178,7 +179,8 @@ def edit_visit(visit_id: uuid.UUID):
         return form.to_data(photos=_uploads(), kept_photos=_kept_photos(), visit_id=visit.id)
 
     def save(form):
-        services.update_visit(session, actor=current_user, visit=visit, storage=_storage(), data=data(form))
+        services.update_visit(session, actor=current_user, visit=visit, storage=_storage(), data=data(form),
+                              expected_version=form.version.data)
         return url_for("visits.show_visit", visit_id=visit.id)
 
     def check(form):

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from tracker.accounts import permissions
@@ -300,6 +301,13 @@ def _visit_placement(visit: Visit, project: Project) -> dict:
             "county_id": project.county_id}
 
 
+def _sent_before(visit: Visit, actor: User, project: Project) -> Visit:
+    """A visit sent again: the stored one, if it is the same author's visit to the same project."""
+    if visit.author_id != actor.id or visit.project_id != project.id:
+        raise Forbidden
+    return visit
+
+
 def create_visit(session: Session, *, actor: User, project: Project, data: VisitData,
                  storage: PhotoStorage | None, now: datetime | None = None) -> Visit:
     """Record a site visit with its visitors, decisions and photos; the same id sent again returns the stored one.
@@ -309,9 +317,7 @@ def create_visit(session: Session, *, actor: User, project: Project, data: Visit
     permissions.require(actor, Action.edit, project.province_id, project.county_id)
     existing = session.get(Visit, data.id)
     if existing is not None:
-        if existing.author_id != actor.id or existing.project_id != project.id:
-            raise Forbidden
-        return existing
+        return _sent_before(existing, actor, project)
     prepared: dict[int, photos.PreparedPhoto] = {}
     _check_visit(session, project, data, storage, now, prepared)
     visit = Visit(
@@ -321,8 +327,16 @@ def create_visit(session: Session, *, actor: User, project: Project, data: Visit
     )
     if now is not None:
         visit.created_at = visit.updated_at = now
-    session.add(visit)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(visit)
+    except IntegrityError:
+        # The same visit sent again while the first send was being stored: the primary key decides, not the look
+        # above, and the send stored first is the visit.
+        existing = session.get(Visit, data.id)
+        if existing is None:
+            raise
+        return _sent_before(existing, actor, project)
     record_change(session, actor_id=actor.id, action="create", record=visit, before=None,
                   project_id=project.id, summary=_visit_summary(visit))
     replace_people(session, data.people, visit_id=visit.id)
@@ -336,10 +350,12 @@ def create_visit(session: Session, *, actor: User, project: Project, data: Visit
 
 
 def update_visit(session: Session, *, actor: User, visit: Visit, data: VisitData, storage: PhotoStorage | None,
-                 now: datetime | None = None) -> Visit:
-    """Change a visit: its facts, visitors, decisions (matched by id) and photos (kept, removed or added)."""
+                 now: datetime | None = None, expected_version: int | None = None) -> Visit:
+    """Change a visit: its facts, visitors, decisions (matched by id) and photos (kept, removed or added); a
+    Conflict if it changed since expected_version (every save of a visit changes its row, so counts)."""
     project = session.get(Project, visit.project_id)
     require_edit(actor, visit, project.province_id, project.county_id, now)
+    permissions.require_current(session, visit, expected_version)
     stored_photos = list(session.exec(select(Photo).where(Photo.visit_id == visit.id)).all())
     kept = {photo_id: caption for photo_id, caption in data.kept_photos.items()
             if photo_id in {photo.id for photo in stored_photos}}
