@@ -22,7 +22,7 @@ from tracker.core.errors import Forbidden, NotFound
 from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
 from tracker.core.persian import format_number
-from tracker.core.security import csrf, limiter, login_manager
+from tracker.core.security import csrf, limiter, login_manager, security_headers
 from tracker.decisions.routes import bp as decisions_bp
 from tracker.demo import data as demo_data
 from tracker.demo.cli import demo_cli
@@ -93,6 +93,7 @@ def _wire(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
+    app.after_request(security_headers)
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(projects_bp, url_prefix="/projects")
