@@ -141,7 +141,7 @@ def download(brief_id: int):
 
 @bp.get("/brief.css")
 def stylesheet():
-    """The print stylesheet for the previews, fonts served by the app (the CSP allows no inline <style>)."""
+    """The print stylesheet for the previews, fonts served by the app (the CSP refuses inline styles)."""
     return Response(render.web_stylesheet(), mimetype="text/css")
 
 
