@@ -123,6 +123,8 @@ def budget_grid_interactions(tour: Tour) -> None:
     cell.click()
     amount = page.locator("#budget-grid input[name=amount]")
     expect(amount).to_be_focused()
+    # The editor is focused as soon as it is in the page; htmx binds its trigger once the swap has settled.
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     amount.press("Escape")
     expect(amount).to_have_count(0)
     expect(page.locator("#budget-grid button.cell").first).to_be_visible()
