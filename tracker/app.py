@@ -26,7 +26,7 @@ from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.input import refuse_nul_bytes
 from tracker.core.numbers import IdConverter
 from tracker.core.persian import format_number
-from tracker.core.security import csrf, limiter, login_manager
+from tracker.core.security import csrf, limiter, login_manager, security_headers
 from tracker.decisions.routes import bp as decisions_bp
 from tracker.demo import data as demo_data
 from tracker.demo.cli import demo_cli
@@ -130,6 +130,7 @@ def _wire(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
+    app.after_request(security_headers)
 
     app.url_map.converters["int"] = IdConverter  # before the blueprints: their rules read it when registered
     app.before_request(refuse_nul_bytes)

@@ -194,7 +194,7 @@ def test_director_edits_progress_on_a_tablet(tablet: Page, artifacts):
     assert not same_document(page)
     details = page.locator("#project-details")
     expect(details).to_contain_text("۴۵٪")
-    expect(details.locator("[role=progressbar]")).to_have_attribute("aria-valuenow", "45")
+    expect(details.get_by_role("progressbar")).to_have_attribute("value", "45")
     expect(details).to_contain_text("۲۹ اسفند ۱۴۰۴")
     no_latin_digits(details.inner_text())
     expect(activity).to_have_count(entries_before + 1)

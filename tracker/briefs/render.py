@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 
+from tracker.budgets.chart import budget_chart_html_css
 from tracker.core.config import PROJECT_ROOT
 from tracker.core.i18n import gettext
 
@@ -78,7 +79,8 @@ def page_counter() -> str:
 def stylesheet(font_src) -> str:
     """The print stylesheet, its fonts at the URLs font_src gives for a file name."""
     with force_locale(LANGUAGE):
-        return current_app.jinja_env.get_template(STYLESHEET).render(font_src=font_src, page_counter=page_counter())
+        return current_app.jinja_env.get_template(STYLESHEET).render(
+            font_src=font_src, page_counter=page_counter(), chart_css=budget_chart_html_css())
 
 
 def web_stylesheet() -> str:

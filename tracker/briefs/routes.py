@@ -1,7 +1,7 @@
 """URL rules and thin views of the briefs area: previews, issuing, downloads and the constituency page."""
 from pathlib import Path
 
-from flask import Blueprint, current_app, send_file, url_for
+from flask import Blueprint, Response, current_app, send_file, url_for
 from flask_login import current_user, login_required
 
 from tracker.accounts import permissions
@@ -39,7 +39,8 @@ def _web_media(settings: services.BriefSettings) -> services.Media:
     def photo_src(photo) -> str:
         return url_for("visits.photo", photo_id=photo.id, variant="display")
 
-    return services.Media(url_for("briefs.logo") if settings.logo else None, photo_src, render.web_stylesheet())
+    return services.Media(url_for("briefs.logo") if settings.logo else None, photo_src,
+                          url_for("briefs.stylesheet"))
 
 
 @bp.get("/")
@@ -136,6 +137,12 @@ def download(brief_id: int):
         raise NotFound
     return send_file(path, mimetype="application/pdf", as_attachment=True,
                      download_name=f"brief-{brief.year}-{brief.sequence}.pdf", etag=brief.sha256, conditional=True)
+
+
+@bp.get("/brief.css")
+def stylesheet():
+    """The print stylesheet for the previews, fonts served by the app (the CSP refuses inline styles)."""
+    return Response(render.web_stylesheet(), mimetype="text/css")
 
 
 @bp.get("/logo")

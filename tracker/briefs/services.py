@@ -91,7 +91,7 @@ class Media:
 
     logo_src: str | None
     photo_src: Callable[[Photo], str | None]  # the photo's display copy (1600 px), None when its file is gone
-    stylesheet: str | None  # inline in a preview; a PDF gets the cached print stylesheet
+    stylesheet_url: str | None  # linked from a preview; a PDF gets the cached print stylesheet
 
 
 def print_media(settings: BriefSettings) -> Media:
@@ -139,8 +139,8 @@ def constituency_document(session: Session, constituency: Constituency, settings
 def _common(media: Media) -> dict:
     return {"chart": lambda by_source: budget_chart_html(by_source, render.LANGUAGE), "Figure": Figure,
             "printable": lambda photos: [(photo, src) for photo in photos if (src := media.photo_src(photo))],
-            "milestone_labels": MILESTONE_LABELS, "preview": media.stylesheet is not None,
-            "stylesheet": media.stylesheet}
+            "milestone_labels": MILESTONE_LABELS, "preview": media.stylesheet_url is not None,
+            "stylesheet_url": media.stylesheet_url}
 
 
 def issue_project_brief(session: Session, *, actor: User, project: Project, for_whom: str,

@@ -107,8 +107,7 @@ def budget_chart_svg(by_source: list[tuple[FundingSource, dict[Figure, int]]],
     step = -1 if rtl else 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="budget-chart" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" role="img" font-family="{FONT_FAMILY}" fill="#222222" '
-        f'style="max-width: 100%; height: auto">',  # shrinks to a narrow screen, keeping its proportions
+        f'viewBox="0 0 {WIDTH} {height}" role="img" font-family="{FONT_FAMILY}" fill="#222222">',
         f"<title>{escape(title)}</title>",
     ]
     labels = _figure_labels()
@@ -142,36 +141,54 @@ def budget_chart_svg(by_source: list[tuple[FundingSource, dict[Figure, int]]],
     return Markup("".join(parts))
 
 
+# The HTML chart's longest bar takes this share of the line, leaving room for its amount beside it.
+HTML_BAR_SHARE = 70
+
+
+def budget_chart_html_css() -> str:
+    """The HTML chart's stylesheet, for the brief's (classes only: a page's CSP allows no style attribute)."""
+    colours = "\n".join(f'.budget-chart [data-figure="{figure.value}"] {{ background: {colour}; }}'
+                         for figure, colour in COLOURS.items())
+    widths = "\n".join(f".budget-chart .w-{n} {{ inline-size: {n}%; }}" for n in range(HTML_BAR_SHARE + 1))
+    return f"""\
+.budget-chart {{ font-family: {FONT_FAMILY}; font-size: 9pt; }}
+.budget-chart .legend {{ margin-block-end: 4pt; }}
+.budget-chart .legend-item {{ margin-inline-end: 14pt; white-space: nowrap; }}
+.budget-chart .swatch {{ display: inline-block; inline-size: 8pt; block-size: 8pt; margin-inline-end: 3pt; }}
+.budget-chart .source {{ font-weight: bold; margin-block-start: 5pt; }}
+.budget-chart .bar-line {{ white-space: nowrap; line-height: 11pt; }}
+.budget-chart .bar {{ display: inline-block; vertical-align: middle; block-size: 8pt; }}
+.budget-chart .amount {{ color: #444444; }}
+{colours}
+{widths}
+"""
+
+
 def budget_chart_html(by_source: list[tuple[FundingSource, dict[Figure, int]]],
                       language: str | None = None) -> Markup:
-    """The same chart as HTML with inline styles, for WeasyPrint; a short notice when there is none."""
+    """The same chart as HTML styled by budget_chart_html_css, for WeasyPrint; a short notice when there is none."""
     language = language or current_language()
     direction = "rtl" if language == "fa" else "ltr"
-    style = f"font-family: {FONT_FAMILY}; font-size: 9pt"
     if not by_source:
-        return Markup(f'<p class="budget-chart budget-chart-empty" dir="{direction}" style="{style}">'
+        return Markup(f'<p class="budget-chart budget-chart-empty" dir="{direction}">'
                       f"{escape(gettext('No credit recorded for this project yet.'))}</p>")
     labels = _figure_labels()
     legend = "".join(
-        f'<span style="margin-inline-end: 14pt; white-space: nowrap"><span style="display: inline-block; '
-        f'width: 8pt; height: 8pt; background: {COLOURS[figure]}; margin-inline-end: 3pt"></span>'
+        f'<span class="legend-item"><span class="swatch" data-figure="{figure.value}"></span>'
         f"{escape(labels[figure])}</span>"
         for figure in CHART_FIGURES
     )
     rows = []
     for group in chart_groups(by_source, language):
-        rows.append(f'<div style="font-weight: bold; margin-top: 5pt">{escape(group.name)}</div>')
+        rows.append(f'<div class="source">{escape(group.name)}</div>')
         for bar in group.bars:
-            # The longest bar takes 70% of the line, leaving room for its amount beside it.
             rows.append(
-                f'<div style="white-space: nowrap; line-height: 11pt">'
-                f'<span class="bar" data-figure="{bar.figure.value}" '
-                f'title="{escape(bar.full)}" style="display: inline-block; vertical-align: middle; '
-                f'width: {70 * bar.fraction:.2f}%; height: 8pt; background: {COLOURS[bar.figure]}"></span> '
-                f'<span style="color: #444444">{escape(bar.short)}</span></div>'
+                f'<div class="bar-line"><span class="bar w-{round(HTML_BAR_SHARE * bar.fraction)}" '
+                f'data-figure="{bar.figure.value}" title="{escape(bar.full)}"></span> '
+                f'<span class="amount">{escape(bar.short)}</span></div>'
             )
     return Markup(
-        f'<div class="budget-chart" dir="{direction}" style="{style}">'
-        f'<div style="margin-bottom: 4pt">{legend}</div>'
+        f'<div class="budget-chart" dir="{direction}">'
+        f'<div class="legend">{legend}</div>'
         f'{"".join(rows)}</div>'
     )
