@@ -114,3 +114,12 @@ def damaged_pngs() -> dict[str, bytes]:
     flipped = bytearray(whole)
     flipped[whole.index(b"IDAT") + 8] ^= 0xFF
     return {"truncated png without exif": whole[:-30], "png with a flipped byte": bytes(flipped)}
+
+
+def run_together(threads, timeout: float = 120) -> None:
+    """Start the threads at once and wait for every one of them to end."""
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads)

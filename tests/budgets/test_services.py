@@ -11,7 +11,7 @@ from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from tests.factories import Factories
-from tests.helpers import count
+from tests.helpers import count, run_together
 from tracker.accounts.models import Role, User
 from tracker.budgets import queries, services
 from tracker.budgets.models import BudgetEntry, BudgetLine, Figure
@@ -347,12 +347,7 @@ def test_twenty_concurrent_edits_of_one_line_each_land_once(committed_postgres):
                 failures.append(error)
 
     threads = [threading.Thread(target=edit, args=(number,)) for number in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert not any(thread.is_alive() for thread in threads)
+    run_together(threads)
     assert failures == []
     # All twenty first attempts carried version 1: exactly one of them could win.
     assert sum(reason.endswith("-0") for reason in accepted) == 1

@@ -12,7 +12,7 @@ from alembic import command
 from sqlmodel import func, select
 
 from tests.factories import Factories
-from tests.helpers import use_login
+from tests.helpers import run_together, use_login
 from tracker import create_app
 from tracker.accounts.models import Role, User
 from tracker.accounts.services import start_login
@@ -111,12 +111,7 @@ def test_writers_the_same_visit_sent_three_times_and_scans_at_once_give_no_error
     threads = [threading.Thread(target=edit, args=(n,)) for n in range(WRITERS)]
     threads += [threading.Thread(target=send, args=(n,)) for n in range(SENDS)]
     threads.append(threading.Thread(target=scan))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert not any(thread.is_alive() for thread in threads)
+    run_together(threads)
     assert failures == []
     assert len(answers) == WRITERS * EDITS + SENDS
     assert [answer for answer in answers if answer[1] != 303] == []  # every edit saved, every send answered
