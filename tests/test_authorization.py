@@ -133,6 +133,7 @@ TABLE: dict[str, Row] = {
     # briefs
     "/briefs/": Row(None, EVERYONE),
     "/briefs/logo": Row(None, EVERYONE),
+    "/briefs/brief.css": Row(None, EVERYONE),  # the previews' print stylesheet
     "/briefs/projects/<ref>/preview": Row("project", EVERYONE),
     "/briefs/projects/<ref>": Row("project", None, EDITORS),
     "/briefs/constituencies/<int:constituency_id>": Row("constituency", EVERYONE, EDITORS),
