@@ -40,6 +40,8 @@ translations-extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
 	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
 
+# Logs as readable text in a terminal (production's default is JSON lines).
+run: export TRACKER_LOG_FORMAT ?= text
 run: setup
 	TRACKER_DEMO=$${TRACKER_DEMO:-1} $(FLASK) db upgrade
 	TRACKER_DEMO=$${TRACKER_DEMO:-1} $(FLASK) demo load

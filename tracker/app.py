@@ -15,7 +15,7 @@ from tracker.accounts.routes import bp as accounts_bp
 from tracker.briefs.cli import brief_cli
 from tracker.briefs.routes import bp as briefs_bp
 from tracker.budgets.routes import bp as budgets_bp
-from tracker.core import db, i18n
+from tracker.core import db, i18n, logs
 from tracker.core.cli import db_cli
 from tracker.core.config import PROJECT_ROOT, load_settings
 from tracker.core.db import get_session, reset_session
@@ -115,6 +115,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _wire(app: Flask) -> None:
     """Register extensions, blueprints, error handlers and commands."""
+    logs.init_app(app)  # first, so that every later hook logs with the request's id
 
     # A request may carry several photos, each checked against MAX_PHOTO_MB by the visit form.
     if app.config.get("MAX_CONTENT_LENGTH") is None:

@@ -78,6 +78,8 @@ def load_settings(instance_path: Path) -> dict:
         # Reminders: how often `flask scheduler` scans, and how long a claimed email is held before a retry.
         "REMINDER_INTERVAL_MINUTES": int(os.environ.get("TRACKER_REMINDER_INTERVAL_MINUTES", "5")),
         "REMINDER_LEASE_SECONDS": int(os.environ.get("TRACKER_REMINDER_LEASE_SECONDS", "300")),
+        # json: one object a line on stderr, for journald and log collectors; text: for reading in a terminal.
+        "LOG_FORMAT": os.environ.get("TRACKER_LOG_FORMAT", "json"),
         "BABEL_DEFAULT_LOCALE": "fa",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Tehran",
         "LANGUAGES": ("fa", "en"),

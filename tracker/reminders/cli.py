@@ -57,7 +57,6 @@ def scheduler():
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     app = current_app._get_current_object()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
     def logged(name, work):
         def job():
