@@ -21,6 +21,7 @@ from tracker.core import clock
 from tracker.core.cli import alembic_config
 from tracker.core.config import database_url
 from tracker.core.db import make_engine
+from tracker.core.storage import LocalStorage
 from tracker.visits.services import PhotoStorage
 
 # The day every test runs on unless it asks for others: a working Monday (2026-11-23). TRACKER_TEST_TODAY
@@ -154,7 +155,7 @@ def db(session_factory):
 @pytest.fixture
 def photo_storage(tmp_path):
     """Where this test's visit photos go: its own folder, tmp_path/"uploads" (the app's UPLOAD_DIR too)."""
-    return PhotoStorage(tmp_path / "uploads", 20 * 1024 * 1024)
+    return PhotoStorage(LocalStorage(tmp_path / "uploads"), 20 * 1024 * 1024)
 
 
 @pytest.fixture
@@ -165,7 +166,7 @@ def app(database, session_factory, photo_storage):
         "DATABASE_URL": database.url.render_as_string(hide_password=False),
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
-        "UPLOAD_DIR": str(photo_storage.upload_dir),
+        "UPLOAD_DIR": str(photo_storage.files.root),
         "LOGIN_RATE_LIMIT": "1000 per minute",
     })
     app.extensions["session_factory"] = session_factory
