@@ -152,6 +152,31 @@ def db(session_factory):
         yield session
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on this machine only, on a free port, for the run: its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_settings(s3_server):
+    """The app's settings for S3 storage in a new, empty bucket of the moto server, with a key prefix."""
+    settings = {"STORAGE": "s3", "S3_ENDPOINT_URL": s3_server, "S3_REGION": "us-east-1", "S3_PREFIX": "pishraft",
+                "S3_BUCKET": f"test-{uuid.uuid4().hex[:12]}", "S3_ACCESS_KEY_ID": "testing",
+                "S3_SECRET_ACCESS_KEY": "testing"}
+    import boto3
+
+    boto3.session.Session().client("s3", endpoint_url=s3_server, region_name="us-east-1", aws_access_key_id="testing",
+                                   aws_secret_access_key="testing").create_bucket(Bucket=settings["S3_BUCKET"])
+    return settings
+
+
 @pytest.fixture
 def photo_storage(tmp_path):
     """Where this test's visit photos go: its own folder, tmp_path/"uploads" (the app's UPLOAD_DIR too)."""
