@@ -156,7 +156,7 @@ def _issue_project(app, seeded: Seeded, settings):
 
 
 def _saved_html(app, seeded: Seeded, settings, brief, directory: Path) -> Path:
-    """The brief's very HTML, as issued, in a file; its photos are files on disk already."""
+    """The brief's very HTML, as issued, in a file; its photos are in the uploads store already."""
     from tracker.briefs import services
     from tracker.projects.models import Project
 
@@ -169,16 +169,14 @@ def _saved_html(app, seeded: Seeded, settings, brief, directory: Path) -> Path:
     return path
 
 
-def _layout(saved: Path) -> tuple[int, float]:
+def _layout(saved: Path, settings) -> tuple[int, float]:
     """WeasyPrint alone on the saved HTML, with the cached stylesheet and fonts: pages and seconds."""
     from tracker.briefs import render, services
 
-    weasyprint, fonts, css = render.printer.loaded()
+    html = saved.read_text(encoding="utf-8")
     started = time.perf_counter()
-    document = weasyprint.HTML(filename=str(saved), base_url=str(services.STATIC)).render(
-        stylesheets=[css], font_config=fonts)
-    document.write_pdf()
-    return len(document.pages), time.perf_counter() - started
+    pdf = render.pdf(html, services.STATIC, settings.uploads)
+    return pdf.pages, time.perf_counter() - started
 
 
 def _p50_ms(seconds: list[float]) -> float:
@@ -210,7 +208,7 @@ def run(args) -> None:
             for _ in range(args.brief_runs):  # in turns, so that both feel the same machine load
                 brief, seconds = _issue_project(app, seeded, settings)
                 issued.append(seconds)
-                pages, seconds = _layout(saved)
+                pages, seconds = _layout(saved, settings)
                 laid_out.append(seconds)
             if brief.pages != 2 or pages != brief.pages:
                 raise AssertionError(f"expected a two-page brief; issued {brief.pages} pages, laid out {pages}")
@@ -232,7 +230,7 @@ def run(args) -> None:
                 raise AssertionError(f"a cover and {CONSTITUENCY_PROJECTS} sections cannot fit {brief.pages} pages")
             with _session(app) as session:
                 archived = session.get(Brief, brief.id)
-                if archived is None or not services.brief_file(settings, archived).is_file():
+                if archived is None or not settings.briefs.exists(archived.file_path):
                     raise AssertionError("the constituency brief was not archived")
             print(f"bench: brief_constituency_{CONSTITUENCY_PROJECTS} ms={_p50_ms(timings):.0f} pages={brief.pages} "
                   f"kb={brief.size_bytes / 1024:.0f} db={db.kind} runs={len(timings)}", flush=True)

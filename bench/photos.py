@@ -17,7 +17,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from tracker.visits.photos import MB, photo_path, store_photo
+from tracker.core.storage import LocalStorage
+from tracker.visits.photos import MB, photo_key, store_photo
 
 WIDTH, HEIGHT = 4000, 3000
 ORIENTATION = 0x0112
@@ -45,7 +46,7 @@ def _check(upload_dir: Path, stored) -> None:
     if (stored.width, stored.height) != (HEIGHT, WIDTH):
         raise AssertionError(f"stored as {stored.width}×{stored.height}, not upright {HEIGHT}×{WIDTH}")
     for variant, size in (("display", (1200, 1600)), ("thumb", (240, 320))):
-        with Image.open(photo_path(upload_dir, stored.sha256, stored.original_ext, variant)) as copy:
+        with Image.open(upload_dir / photo_key(stored.sha256, stored.original_ext, variant)) as copy:
             if copy.size != size:
                 raise AssertionError(f"{variant} is {copy.size}, not {size}")
 
@@ -59,7 +60,7 @@ def run(args, root: Path) -> None:
     for run_number in range(WARM_UP + args.photo_runs):
         with tempfile.TemporaryDirectory(prefix="bench-photos-", dir=root) as upload_dir:
             started = time.perf_counter()
-            stored = store_photo(data, Path(upload_dir), max_bytes=20 * MB)
+            stored = store_photo(data, LocalStorage(upload_dir), max_bytes=20 * MB)
             elapsed = time.perf_counter() - started
             _check(Path(upload_dir), stored)
         if run_number >= WARM_UP:

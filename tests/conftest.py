@@ -21,6 +21,7 @@ from tracker.core import clock
 from tracker.core.cli import alembic_config
 from tracker.core.config import database_url
 from tracker.core.db import make_engine
+from tracker.core.storage import LocalStorage
 from tracker.visits.services import PhotoStorage
 
 # The day every test runs on unless it asks for others: a working Monday (2026-11-23). TRACKER_TEST_TODAY
@@ -151,10 +152,35 @@ def db(session_factory):
         yield session
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on this machine only, on a free port, for the run: its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_settings(s3_server):
+    """The app's settings for S3 storage in a new, empty bucket of the moto server, with a key prefix."""
+    settings = {"STORAGE": "s3", "S3_ENDPOINT_URL": s3_server, "S3_REGION": "us-east-1", "S3_PREFIX": "pishraft",
+                "S3_BUCKET": f"test-{uuid.uuid4().hex[:12]}", "S3_ACCESS_KEY_ID": "testing",
+                "S3_SECRET_ACCESS_KEY": "testing"}
+    import boto3
+
+    boto3.session.Session().client("s3", endpoint_url=s3_server, region_name="us-east-1", aws_access_key_id="testing",
+                                   aws_secret_access_key="testing").create_bucket(Bucket=settings["S3_BUCKET"])
+    return settings
+
+
 @pytest.fixture
 def photo_storage(tmp_path):
     """Where this test's visit photos go: its own folder, tmp_path/"uploads" (the app's UPLOAD_DIR too)."""
-    return PhotoStorage(tmp_path / "uploads", 20 * 1024 * 1024)
+    return PhotoStorage(LocalStorage(tmp_path / "uploads"), 20 * 1024 * 1024)
 
 
 @pytest.fixture
@@ -165,7 +191,7 @@ def app(database, session_factory, photo_storage):
         "DATABASE_URL": database.url.render_as_string(hide_password=False),
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
-        "UPLOAD_DIR": str(photo_storage.upload_dir),
+        "UPLOAD_DIR": str(photo_storage.files.root),
         "LOGIN_RATE_LIMIT": "1000 per minute",
     })
     app.extensions["session_factory"] = session_factory

@@ -119,7 +119,7 @@ def behind_nginx(database, session_factory, photo_storage):
 
     app = create_app({"TESTING": True, "DATABASE_URL": database.url.render_as_string(hide_password=False),
                       "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "PROXY_COUNT": 1,
-                      "UPLOAD_DIR": str(photo_storage.upload_dir), "LOGIN_RATE_LIMIT": "3 per minute"})
+                      "UPLOAD_DIR": str(photo_storage.files.root), "LOGIN_RATE_LIMIT": "3 per minute"})
     app.extensions["session_factory"] = session_factory
     return app
 

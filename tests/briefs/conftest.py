@@ -32,6 +32,11 @@ def settings(app, briefs_dir) -> BriefSettings:
     return BriefSettings.from_config(app.config)
 
 
+def archived(settings: BriefSettings, brief) -> Path:
+    """The file of an issued brief in the test's local archive."""
+    return settings.briefs.path(brief.file_path)
+
+
 @pytest.fixture
 def app_context(app):
     """Rendering needs the app's templates and filters, as in a request or a command."""

@@ -19,6 +19,7 @@ from .conftest import (
     KAZERUN_POOL,
     NOW,
     TODAY_FA,
+    archived,
     pdf_fonts,
     pdf_pages,
     pdf_raw_text,
@@ -42,7 +43,7 @@ def issue(db, actor, project, settings, for_whom=MP_OFFICE) -> Brief:
 def test_project_brief_reads_in_persian_with_its_facts_and_embedded_font(db, app_context, fars_director, pool, settings,
                                                                       database):
     brief = issue(db, fars_director, pool, settings)
-    path = services.brief_file(settings, brief)
+    path = archived(settings, brief)
 
     text = pdf_text(path)
     assert KAZERUN_POOL in text
@@ -70,7 +71,7 @@ def test_archive_row_vouches_for_the_file(db, app_context, fars_director, pool, 
     first = issue(db, fars_director, pool, settings)
     second = issue(db, fars_director, pool, settings, for_whom="")
 
-    data = services.brief_file(settings, first).read_bytes()
+    data = archived(settings, first).read_bytes()
     assert first.sha256 == hashlib.sha256(data).hexdigest()
     assert first.size_bytes == len(data) and first.pages == 2
     assert (first.kind, first.project_id, first.constituency_id) == (BriefKind.project, pool.id, None)
@@ -90,10 +91,10 @@ def test_number_scheme_directorate_and_classification_are_settings(db, app_conte
 
     brief = issue(db, make.admin, project, custom)
 
-    text = pdf_text(services.brief_file(custom, brief))
+    text = pdf_text(archived(custom, brief))
     assert brief.number == "zanjan-پ-1405-0001"
     assert plain("اداره‌کل تعاون استان زنجان") in text and plain("طبقه‌بندی") in text and "عادی" in text
-    assert pdf_pages(services.brief_file(custom, brief)) == brief.pages == 1
+    assert pdf_pages(archived(custom, brief)) == brief.pages == 1
 
 
 def test_user_text_is_escaped_and_sample_projects_say_so(db, app_context, make, fars_director, settings):
@@ -101,8 +102,8 @@ def test_user_text_is_escaped_and_sample_projects_say_so(db, app_context, make, 
 
     brief = issue(db, fars_director, project, settings, for_whom="<i>office</i>")
 
-    text = pdf_text(services.brief_file(settings, brief))
-    assert "<b>x</b>" in pdf_raw_text(services.brief_file(settings, brief))
+    text = pdf_text(archived(settings, brief))
+    assert "<b>x</b>" in pdf_raw_text(archived(settings, brief))
     assert "<i>office</i>" in text
     assert "داده نمونه" in text
     assert "بدون برنامه" in text  # no start or target date: no plan to compare with
@@ -119,7 +120,7 @@ def test_constituency_brief_has_a_cover_of_every_project_then_a_page_each(db, ap
     brief = services.issue_constituency_brief(db, actor=fars_director, constituency=kazerun, for_whom=MP_OFFICE,
                                               settings=settings, now=NOW)
 
-    path = services.brief_file(settings, brief)
+    path = archived(settings, brief)
     text = pdf_text(path)
     cover = text.split("صفحه ۱ از")[0]
     assert plain(kazerun.name) in cover
@@ -159,7 +160,7 @@ def test_brief_with_milestones_a_visit_its_photos_and_open_decisions(db, app_con
                                                                       settings, database):
     brief = issue(db, fars_director, visited_pool, settings)
 
-    path = services.brief_file(settings, brief)
+    path = archived(settings, brief)
     text = pdf_text(path)
     milestones = text.split(plain("نقاط عطف"))[1]
     assert "ارزیابی وضعیت مجموعه" in milestones and "۱۴۰۵/۰۶/۰۱" in milestones  # met on 1405/06/01
@@ -197,5 +198,5 @@ def test_a_number_taken_meanwhile_is_rendered_again_with_the_next(db, app_contex
     second = issue(db, fars_director, pool, settings)
 
     assert (first.sequence, second.sequence, len(seen)) == (1, 2, 2)
-    assert "۱۴۰۵/۲" in pdf_text(services.brief_file(settings, second))
+    assert "۱۴۰۵/۲" in pdf_text(archived(settings, second))
     assert [b.sequence for b in db.exec(select(Brief).order_by(Brief.sequence)).all()] == [1, 2]

@@ -10,6 +10,7 @@ from tests.reminders.helpers import TODAY, free_port, scan
 from tracker.accounts.models import Role
 from tracker.core import clock
 from tracker.core.mail import MailSettings
+from tracker.core.storage import LocalStorage
 from tracker.deadlines.models import Deadline
 from tracker.decisions import services as decision_services
 from tracker.decisions.models import Decision, DecisionState
@@ -225,7 +226,7 @@ def test_a_decision_of_a_visit_reminds_its_owner_until_done(app, db, session_fac
                                 text="پیگیری تخصیص اعتبار", owner_user_id=owner.id,
                                 due_date=TODAY + timedelta(days=7)),))
     visit = visits.create_visit(db, actor=director, project=project, data=data,
-                                storage=visits.PhotoStorage(tmp_path, 1_000_000))
+                                storage=visits.PhotoStorage(LocalStorage(tmp_path), 1_000_000))
 
     assert scan(app, session_factory).reminders == 1
     [notice] = notices_of(db, owner)

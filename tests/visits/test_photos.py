@@ -12,11 +12,12 @@ import tracker
 from tests.helpers import damaged_pngs
 from tracker.accounts.models import Role
 from tracker.core.errors import NotFound
+from tracker.core.storage import LocalStorage
 from tracker.visits.photos import (
     MB,
     PhotoRejected,
     check_photo,
-    photo_path,
+    photo_key,
     request_limit_bytes,
     send_photo,
     store_photo,
@@ -60,6 +61,11 @@ def photo(ext: str = "jpg", size=(40, 20), orientation: int | None = None, **sav
     return saved(image, SAVE_AS[ext], exif=exif.tobytes(), **save)
 
 
+def photo_path(upload_dir: Path, sha256: str, ext: str, variant: str) -> Path:
+    """Where the local storage keeps a variant."""
+    return Path(upload_dir) / photo_key(sha256, ext, variant)
+
+
 def files(upload_dir: Path) -> list[Path]:
     return sorted(path for path in upload_dir.rglob("*") if path.is_file())
 
@@ -77,7 +83,7 @@ def opened(data: bytes) -> Image.Image:
 def test_each_accepted_format_is_kept_as_sent_with_a_jpeg_display_copy_and_thumbnail(ext, tmp_path, fa):
     data = photo(ext, size=(3000, 2000))
 
-    stored = store_photo(data, tmp_path, max_bytes=LIMIT)
+    stored = store_photo(data, LocalStorage(tmp_path), max_bytes=LIMIT)
 
     assert (stored.original_ext, stored.width, stored.height, stored.size_bytes) == (ext, 3000, 2000, len(data))
     original = photo_path(tmp_path, stored.sha256, ext, "original")
@@ -92,7 +98,7 @@ def test_each_accepted_format_is_kept_as_sent_with_a_jpeg_display_copy_and_thumb
 def test_the_exif_orientation_turns_the_copies_upright_and_the_original_stays_as_sent(ext, tmp_path, fa):
     data = photo(ext, size=(40, 20), orientation=6)  # taken with the tablet held upright
 
-    stored = store_photo(data, tmp_path, max_bytes=LIMIT)
+    stored = store_photo(data, LocalStorage(tmp_path), max_bytes=LIMIT)
 
     assert (stored.width, stored.height) == (20, 40)
     for copy in map(opened, copies(tmp_path, stored).values()):
@@ -111,7 +117,7 @@ def test_the_copies_carry_no_exif_xmp_or_comment(tmp_path, fa):
                  comment=b"SecretComment")
     assert opened(data).getexif()[MAKE] == "SecretCam" and b"SecretComment" in data
 
-    stored = store_photo(data, tmp_path, max_bytes=LIMIT)
+    stored = store_photo(data, LocalStorage(tmp_path), max_bytes=LIMIT)
 
     for copy in copies(tmp_path, stored).values():
         image = opened(copy)
@@ -121,7 +127,7 @@ def test_the_copies_carry_no_exif_xmp_or_comment(tmp_path, fa):
 
 
 def test_a_small_photo_is_not_enlarged(tmp_path, fa):
-    stored = store_photo(photo("png", size=(300, 120)), tmp_path, max_bytes=LIMIT)
+    stored = store_photo(photo("png", size=(300, 120)), LocalStorage(tmp_path), max_bytes=LIMIT)
 
     assert [opened(copy).size for copy in copies(tmp_path, stored).values()] == [(300, 120), (300, 120)]
 
@@ -140,7 +146,7 @@ GREY = Image.new("L", (60, 40), 128)
                  (128, 128, 128), id="mpo (a phone's jpeg with a second picture)"),
 ])
 def test_photos_in_any_colour_mode_get_plain_rgb_copies(data, colour, tmp_path, fa):
-    stored = store_photo(data, tmp_path, max_bytes=LIMIT)
+    stored = store_photo(data, LocalStorage(tmp_path), max_bytes=LIMIT)
 
     display = opened(copies(tmp_path, stored)["display"])
     assert display.mode == "RGB" and _near(display.getpixel((30, 20)), colour)
@@ -149,19 +155,19 @@ def test_photos_in_any_colour_mode_get_plain_rgb_copies(data, colour, tmp_path, 
 
 def test_the_same_content_twice_has_the_same_hash_and_writes_nothing_new(tmp_path, fa):
     data = photo("jpg", size=(2000, 1500), orientation=6)
-    first = store_photo(data, tmp_path, max_bytes=LIMIT)
+    first = store_photo(data, LocalStorage(tmp_path), max_bytes=LIMIT)
     written = {path: path.stat().st_mtime_ns for path in files(tmp_path)}
 
-    again = store_photo(data, tmp_path, max_bytes=LIMIT)
+    again = store_photo(data, LocalStorage(tmp_path), max_bytes=LIMIT)
 
     assert again == first and len(first.sha256) == 64
     assert {path: path.stat().st_mtime_ns for path in files(tmp_path)} == written
-    other = store_photo(photo("jpg", size=(2000, 1501)), tmp_path, max_bytes=LIMIT)
+    other = store_photo(photo("jpg", size=(2000, 1501)), LocalStorage(tmp_path), max_bytes=LIMIT)
     assert other.sha256 != first.sha256 and len(files(tmp_path)) == 6
 
 
 def test_files_fan_out_by_the_first_digits_of_the_hash(tmp_path, fa):
-    stored = store_photo(photo("webp"), tmp_path, max_bytes=LIMIT)
+    stored = store_photo(photo("webp"), LocalStorage(tmp_path), max_bytes=LIMIT)
 
     assert {path.parent for path in files(tmp_path)} == {tmp_path / "photos" / stored.sha256[:2]}
 
@@ -196,7 +202,7 @@ def test_refused_uploads_say_why_in_persian_and_store_nothing(data, message, tmp
     with pytest.raises(PhotoRejected) as checked:
         check_photo(data, max_bytes=LIMIT)
     with pytest.raises(PhotoRejected) as storing:
-        store_photo(data, tmp_path, max_bytes=LIMIT)
+        store_photo(data, LocalStorage(tmp_path), max_bytes=LIMIT)
 
     assert str(checked.value.message) == str(storing.value.message) == message
     assert files(tmp_path) == []
@@ -219,14 +225,15 @@ def test_a_good_photo_passes_the_check(fa):
 
 @pytest.fixture
 def stored_png(tmp_path, fa):
-    return store_photo(photo("png", size=(2000, 1000)), tmp_path, max_bytes=LIMIT)
+    return store_photo(photo("png", size=(2000, 1000)), LocalStorage(tmp_path), max_bytes=LIMIT)
 
 
 @pytest.fixture
 def photo_client(stored_png, tmp_path):
     """A tiny app that serves the stored PNG's variants, as the visits area's route does."""
     app = Flask(__name__)
-    app.add_url_rule("/photo/<variant>", "photo", lambda variant: send_photo(tmp_path, stored_png, variant))
+    files = LocalStorage(tmp_path)
+    app.add_url_rule("/photo/<variant>", "photo", lambda variant: send_photo(files, stored_png, variant))
     return app.test_client()
 
 
@@ -257,9 +264,9 @@ def test_an_unchanged_photo_is_answered_304_without_its_bytes(stored_png, photo_
 
 def test_a_relative_upload_directory_is_read_where_it_was_written(tmp_path, monkeypatch, fa):
     monkeypatch.chdir(tmp_path)
-    stored = store_photo(photo("jpg"), Path("uploads"), max_bytes=LIMIT)
+    stored = store_photo(photo("jpg"), LocalStorage(Path("uploads")), max_bytes=LIMIT)
     app = Flask(__name__)
-    app.add_url_rule("/photo", "photo", lambda: send_photo(Path("uploads"), stored, "thumb"))
+    app.add_url_rule("/photo", "photo", lambda: send_photo(LocalStorage(Path("uploads")), stored, "thumb"))
 
     assert app.test_client().get("/photo").data == copies(tmp_path / "uploads", stored)["thumb"]
 
@@ -267,12 +274,12 @@ def test_a_relative_upload_directory_is_read_where_it_was_written(tmp_path, monk
 @pytest.mark.parametrize("variant", ["large", "../original", ""])
 def test_an_unknown_variant_is_not_found(variant, stored_png, tmp_path, plain_app):
     with plain_app.test_request_context(), pytest.raises(NotFound):
-        send_photo(tmp_path, stored_png, variant)
+        send_photo(LocalStorage(tmp_path), stored_png, variant)
 
 
 def test_a_photo_whose_files_are_missing_is_not_found(stored_png, tmp_path, plain_app):
     with plain_app.test_request_context(), pytest.raises(NotFound):
-        send_photo(tmp_path / "elsewhere", stored_png, "display")
+        send_photo(LocalStorage(tmp_path / "elsewhere"), stored_png, "display")
 
 
 def test_the_request_limit_holds_a_dozen_photos_of_the_largest_size():
@@ -302,5 +309,5 @@ def test_a_truncated_photo_is_refused_after_weasyprint_is_imported(tmp_path, mon
 
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     with pytest.raises(PhotoRejected):
-        store_photo(photo("jpg", size=(800, 600))[:-3000], tmp_path, max_bytes=LIMIT)
+        store_photo(photo("jpg", size=(800, 600))[:-3000], LocalStorage(tmp_path), max_bytes=LIMIT)
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True

@@ -153,7 +153,7 @@ def test_an_invalid_photo_stores_nothing(client, db, director, pool, photo_stora
     errors = field_error(response.text, "photos")
     assert "notes.pdf" in errors and "۲" in errors
     assert count(db, Visit) == 0 and count(db, Photo) == 0
-    assert not (photo_storage.upload_dir / "photos").exists()
+    assert not (photo_storage.files.root / "photos").exists()
 
 
 @pytest.mark.parametrize("name", damaged_pngs())
@@ -166,7 +166,7 @@ def test_a_damaged_png_gets_the_persian_refusal_by_the_photo_field(client, db, a
     errors = field_error(response.text, "photos")
     assert "pool.png" in errors
     assert fa(app, "This photo is damaged or was not uploaded completely. Send it again.") in errors
-    assert count(db, Visit) == 0 and not (photo_storage.upload_dir / "photos").exists()
+    assert count(db, Visit) == 0 and not (photo_storage.files.root / "photos").exists()
 
 
 @pytest.mark.parametrize("location", [

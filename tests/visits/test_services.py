@@ -59,7 +59,7 @@ def test_a_visit_is_stored_with_its_visitors_decisions_and_photos(db, make, fars
     photos = db.exec(select(Photo).where(Photo.visit_id == visit.id).order_by(Photo.position)).all()
     assert [(p.caption, p.width, p.height, p.uploaded_by) for p in photos] == [
         ("نمای استخر", 64, 48, director.id), ("رختکن", 64, 48, director.id)]
-    assert all((photo_storage.upload_dir / "photos" / p.sha256[:2]).is_dir() for p in photos)
+    assert all((photo_storage.files.root / "photos" / p.sha256[:2]).is_dir() for p in photos)
     assert [e.action for e in audit_events(db, "visits", visit.id)] == ["create"]
     audited = db.exec(select(AuditEvent).where(AuditEvent.project_id == project.id,
                                                AuditEvent.entity.in_(["visits", "decisions", "photos"]))).all()
@@ -209,7 +209,7 @@ def test_bad_input_is_refused_with_a_message_per_field_and_nothing_stored(db, ma
     errors = bad(db, director, project, storage=photo_storage, photos=(
         PhotoUpload(jpeg(), "درست", "ok.jpg"), PhotoUpload(b"%PDF-1.4 not a photo", "نادرست", "report.pdf")))
     assert set(errors) == {"photos-1"}
-    assert not (photo_storage.upload_dir / "photos").exists(), "no file is written when one photo is refused"
+    assert not (photo_storage.files.root / "photos").exists(), "no file is written when one photo is refused"
 
 
 def test_visitors_and_owners_come_from_the_projects_province(db, make, fars):

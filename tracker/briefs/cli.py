@@ -1,5 +1,5 @@
 """`flask brief …`: issue a project's or a constituency's status brief from the command line, archived like the UI's."""
-import shutil
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -41,7 +41,7 @@ def _issue(issue, out: str) -> None:
         except InvalidInput as error:
             raise click.ClickException("; ".join(str(m) for m in error.errors.values())) from None
         session.commit()
-        shutil.copyfile(services.brief_file(settings, brief), out)
+        Path(out).write_bytes(services.brief_pdf(settings, brief))
         click.echo(f"Issued brief {brief.number}: {brief.pages} page(s), {brief.size_bytes} bytes, "
                    f"sha256 {brief.sha256}, written to {out}.")
 

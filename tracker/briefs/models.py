@@ -36,7 +36,7 @@ class Brief(SQLModel, table=True):
     for_whom: str = Field(default="", max_length=300)
     generated_by: int = Field(foreign_key="users.id")
     generated_at: datetime = timestamp()
-    # Relative to the briefs directory (TRACKER_BRIEFS_DIR), so the archive can move with it.
+    # Its key in the briefs store (a path under TRACKER_BRIEFS_DIR, or under briefs/ in the bucket).
     file_path: str = Field(max_length=300)
     sha256: str = Field(max_length=64)
     pages: int

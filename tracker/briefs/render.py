@@ -14,7 +14,10 @@ from flask_babel import force_locale
 from tracker.budgets.chart import budget_chart_html_css
 from tracker.core.config import PROJECT_ROOT
 from tracker.core.i18n import gettext
+from tracker.core.storage import Storage
 
+# Images of a brief that live in the uploads store are named "stored:<key>"; the PDF's fetcher reads them from there.
+STORED_SCHEME = "stored:"
 FONTS = PROJECT_ROOT / "tracker" / "static" / "vendor" / "fonts"
 STYLESHEET = "briefs/brief.css"
 # Briefs are official Persian documents, whatever language the person issuing them reads the app in.
@@ -53,16 +56,34 @@ class _Printer:
                 self._loaded = self._load()
             return self._loaded
 
-    def pdf(self, html: str, base_url: Path) -> Pdf:
+    def pdf(self, html: str, base_url: Path, uploads: Storage) -> Pdf:
         """Lay the HTML out on A4 pages and write the PDF; one at a time, as WeasyPrint shares its fonts."""
         weasyprint, fonts, css = self.loaded()
         with self._lock:
-            document = weasyprint.HTML(string=html, base_url=str(base_url)).render(
+            document = weasyprint.HTML(string=html, base_url=str(base_url),
+                                       url_fetcher=_stored_fetcher(weasyprint, uploads)).render(
                 stylesheets=[css], font_config=fonts)
             return Pdf(document.write_pdf(), len(document.pages))
 
 
 printer = _Printer()
+
+
+def _stored_fetcher(weasyprint, uploads: Storage):
+    """WeasyPrint's fetcher, which also reads "stored:" images from the uploads store (the bucket, or the folder)."""
+    class Fetcher(weasyprint.URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(STORED_SCHEME):
+                return weasyprint.urls.URLFetcherResponse(
+                    url, uploads.get(url.removeprefix(STORED_SCHEME)), {"Content-Type": "image/jpeg"})
+            return super().fetch(url, headers)
+
+    return Fetcher()
+
+
+def stored_url(key: str) -> str:
+    """The URL a brief's HTML gives a display copy in the uploads store, for the PDF's fetcher."""
+    return STORED_SCHEME + key
 
 
 def _css_string(text: str) -> str:
@@ -94,6 +115,6 @@ def html(template: str, **context) -> str:
         return render_template(template, **context)
 
 
-def pdf(document: str, base_url: Path) -> Pdf:
-    """The PDF of a brief's HTML; relative URLs in it resolve against base_url."""
-    return printer.pdf(document, base_url)
+def pdf(document: str, base_url: Path, uploads: Storage) -> Pdf:
+    """The PDF of a brief's HTML; relative URLs in it resolve against base_url, "stored:" ones in uploads."""
+    return printer.pdf(document, base_url, uploads)

@@ -13,6 +13,7 @@ from tracker.core.db import get_session
 from tracker.core.errors import NotFound
 from tracker.core.htmx import form_view, is_htmx, redirect_to
 from tracker.core.htmx import render as render_page
+from tracker.core.storage import send_stored
 from tracker.projects import queries as projects
 from tracker.projects import sections
 
@@ -132,11 +133,8 @@ def _issue_view(issue, issue_url: str, done_url: str, issued_briefs):
 def download(brief_id: int):
     """An issued brief's PDF, as archived."""
     brief = queries.get_brief(get_session(), current_user, brief_id)
-    path = services.brief_file(_settings(), brief)
-    if not path.is_file():
-        raise NotFound
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=f"brief-{brief.year}-{brief.sequence}.pdf", etag=brief.sha256, conditional=True)
+    return send_stored(_settings().briefs, brief.file_path, mimetype="application/pdf", etag=brief.sha256,
+                       as_attachment=True, download_name=f"brief-{brief.year}-{brief.sequence}.pdf")
 
 
 @bp.get("/brief.css")

@@ -1,6 +1,5 @@
 """Issuing status briefs: gather live data, render the PDF, archive it with its number, hash and who asked."""
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,10 +22,11 @@ from tracker.core.config import PROJECT_ROOT
 from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import jalali_year, number_in_locale
+from tracker.core.storage import Storage, storage_for
 from tracker.places.models import Constituency, Province
 from tracker.projects.models import Project
 from tracker.visits.models import Photo
-from tracker.visits.photos import photo_path
+from tracker.visits.photos import photo_key
 
 FOR_WHOM_MAX = 300
 MILESTONE_LABELS = {"met": _l("Met"), "upcoming": _l("Upcoming"), "overdue": _l("Overdue"), "dropped": _l("Dropped")}
@@ -40,20 +40,20 @@ STATIC = PROJECT_ROOT / "tracker" / "static"
 class BriefSettings:
     """The settings a brief is made with (TRACKER_BRIEF* and TRACKER_BASE_URL)."""
 
-    briefs_dir: Path
+    briefs: Storage  # the archive of issued PDFs
     base_url: str
     directorate: str
     logo: str
     number_format: str
     classification: str
-    upload_dir: Path
+    uploads: Storage  # the photos a brief shows
 
     @classmethod
     def from_config(cls, config) -> "BriefSettings":
         """The settings of an app's configuration."""
-        return cls(Path(config["BRIEFS_DIR"]), config["BASE_URL"].rstrip("/"), config["BRIEF_DIRECTORATE"],
+        return cls(storage_for(config, "briefs"), config["BASE_URL"].rstrip("/"), config["BRIEF_DIRECTORATE"],
                    config["BRIEF_LOGO"], config["BRIEF_NUMBER_FORMAT"], config["BRIEF_CLASSIFICATION"],
-                   Path(config["UPLOAD_DIR"]))
+                   storage_for(config, "uploads"))
 
     def number(self, *, year: int, seq: int, province: Province, kind: BriefKind) -> str:
         """A brief's number by the configured scheme."""
@@ -95,10 +95,10 @@ class Media:
 
 
 def print_media(settings: BriefSettings) -> Media:
-    """Images as file URIs, for WeasyPrint: the stored display copies, never resized per brief."""
+    """Images for WeasyPrint: the stored display copies (never resized per brief), read from the uploads store."""
     def photo_src(photo: Photo) -> str | None:
-        path = photo_path(settings.upload_dir, photo.sha256, photo.original_ext, "display").resolve()
-        return path.as_uri() if path.is_file() else None
+        key = photo_key(photo.sha256, photo.original_ext, "display")
+        return render.stored_url(key) if settings.uploads.exists(key) else None
 
     return Media(Path(settings.logo).resolve().as_uri() if settings.logo else None, photo_src, None)
 
@@ -185,7 +185,7 @@ def _issue(session: Session, *, actor: User, kind: BriefKind, province: Province
     for _attempt in range(NUMBER_ATTEMPTS):
         sequence = queries.last_sequence(session, province.id, year) + 1
         number = settings.number(year=year, seq=sequence, province=province, kind=kind)
-        pdf = render.pdf(document(number, generated_at), STATIC)
+        pdf = render.pdf(document(number, generated_at), STATIC, settings.uploads)
         digest = hashlib.sha256(pdf.data).hexdigest()
         relative = f"{year}/{province.code}-{sequence:05d}-{digest[:12]}.pdf"
         brief = Brief(kind=kind, province_id=province.id, year=year, sequence=sequence, number=number,
@@ -197,21 +197,14 @@ def _issue(session: Session, *, actor: User, kind: BriefKind, province: Province
                 session.flush()
         except IntegrityError:
             continue
-        _write(settings.briefs_dir / relative, pdf.data)
+        # After the row is in, so a lost race writes nothing; the name has the hash, so no other brief's is replaced.
+        settings.briefs.put(relative, pdf.data)
         record_change(session, actor_id=actor.id, action="create", record=brief, before=None,
                       project_id=brief.project_id, summary=f"{number} · {summary}")
         return brief
     raise RuntimeError(f"no free brief number in {province.code} {year} after {NUMBER_ATTEMPTS} attempts")
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write the file whole or not at all: a reader never sees half a PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-
-
-def brief_file(settings: BriefSettings, brief: Brief) -> Path:
-    """Where an issued brief's PDF is archived."""
-    return settings.briefs_dir / brief.file_path
+def brief_pdf(settings: BriefSettings, brief: Brief) -> bytes:
+    """An issued brief's PDF as archived; FileNotFoundError when the archive has lost it."""
+    return settings.briefs.get(brief.file_path)

@@ -47,6 +47,16 @@ def load_settings(instance_path: Path) -> dict:
         # Status briefs: where issued PDFs are archived, and the letterhead. {province} is the Persian name of
         # the brief's province, so one installation serves every province's directorate.
         "BRIEFS_DIR": os.environ.get("TRACKER_BRIEFS_DIR", str(instance_path / "briefs")),
+        # Where photos and briefs are kept: the two folders above (local), or an S3-compatible bucket (s3) that
+        # several web servers share, each store under <prefix>/uploads/ and <prefix>/briefs/. Credentials: these
+        # two settings, else boto3's own (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ~/.aws, an instance role).
+        "STORAGE": os.environ.get("TRACKER_STORAGE", "local").strip().lower(),
+        "S3_BUCKET": os.environ.get("TRACKER_S3_BUCKET", ""),
+        "S3_PREFIX": os.environ.get("TRACKER_S3_PREFIX", ""),
+        "S3_ENDPOINT_URL": os.environ.get("TRACKER_S3_ENDPOINT_URL", ""),
+        "S3_REGION": os.environ.get("TRACKER_S3_REGION", ""),
+        "S3_ACCESS_KEY_ID": os.environ.get("TRACKER_S3_ACCESS_KEY_ID", ""),
+        "S3_SECRET_ACCESS_KEY": os.environ.get("TRACKER_S3_SECRET_ACCESS_KEY", ""),
         "BRIEF_DIRECTORATE": os.environ.get("TRACKER_BRIEF_DIRECTORATE",
                                             "اداره‌کل تعاون، کار و رفاه اجتماعی استان {province}"),
         "BRIEF_LOGO": os.environ.get("TRACKER_BRIEF_LOGO", ""),

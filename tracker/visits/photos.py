@@ -6,20 +6,18 @@ comment, so no GPS position or camera serial leaves the server with them.
 """
 import hashlib
 import io
-import os
-import secrets
 import struct
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import pillow_heif
-from flask import Response, send_file
+from flask import Response
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from tracker.core.errors import NotFound
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import number_in_locale
+from tracker.core.storage import Storage, send_stored
 
 pillow_heif.register_heif_opener()
 
@@ -124,39 +122,35 @@ def prepare_photo(data: bytes, *, max_bytes: int) -> PreparedPhoto:
     return PreparedPhoto(stored, data, _jpeg(display, icc), _jpeg(thumb, icc))
 
 
-def write_photo(prepared: PreparedPhoto, upload_dir: Path) -> StoredPhoto:
+def write_photo(prepared: PreparedPhoto, files: Storage) -> StoredPhoto:
     """Write a prepared photo's three files, each once: the same content stored before is left as it is."""
     stored = prepared.stored
-    paths = {variant: photo_path(upload_dir, stored.sha256, stored.original_ext, variant) for variant in VARIANTS}
     # The original last: a crash in between leaves whole copies, which the next attempt keeps and completes.
     for variant, content in (("display", prepared.display), ("thumb", prepared.thumb), ("original", prepared.original)):
-        if not paths[variant].is_file():
-            _write_once(paths[variant], content)
+        key = photo_key(stored.sha256, stored.original_ext, variant)
+        if not files.exists(key):
+            files.put(key, content)
     return stored
 
 
-def store_photo(data: bytes, upload_dir: Path, *, max_bytes: int) -> StoredPhoto:
+def store_photo(data: bytes, files: Storage, *, max_bytes: int) -> StoredPhoto:
     """Check a photo, then keep its original and write its upright display copy and thumbnail, once per content."""
-    return write_photo(prepare_photo(data, max_bytes=max_bytes), upload_dir)
+    return write_photo(prepare_photo(data, max_bytes=max_bytes), files)
 
 
-def photo_path(upload_dir: Path, sha256: str, original_ext: str, variant: str) -> Path:
-    """Where one variant of a photo lives: photos/<first two hex digits>/<hash>.<variant>.<ext>."""
+def photo_key(sha256: str, original_ext: str, variant: str) -> str:
+    """Where one variant of a photo is stored: photos/<first two hex digits>/<hash>.<variant>.<ext>."""
     if variant not in VARIANTS:
         raise NotFound()
     ext = original_ext if variant == "original" else "jpg"
-    return Path(upload_dir) / "photos" / sha256[:2] / f"{sha256}.{variant}.{ext}"
+    return f"photos/{sha256[:2]}/{sha256}.{variant}.{ext}"
 
 
-def send_photo(upload_dir: Path, photo, variant: str) -> Response:
+def send_photo(files: Storage, photo, variant: str) -> Response:
     """A photo's file with caching headers: private, kept a year, immutable, answered 304 when unchanged."""
-    # Absolute, as store_photo wrote it: send_file would take a relative path from the app's package instead.
-    path = photo_path(upload_dir, photo.sha256, photo.original_ext, variant).absolute()
-    if not path.is_file():
-        raise NotFound()
     mimetype = MIMETYPES.get(photo.original_ext, "application/octet-stream") if variant == "original" else "image/jpeg"
-    response = send_file(path, mimetype=mimetype, etag=f"{photo.sha256}-{variant}", max_age=CACHE_SECONDS,
-                         conditional=True)
+    response = send_stored(files, photo_key(photo.sha256, photo.original_ext, variant), mimetype=mimetype,
+                           etag=f"{photo.sha256}-{variant}", max_age=CACHE_SECONDS)
     # send_file marks the file public; these photos are only for users who may see the project.
     response.cache_control.public = False
     response.cache_control.private = True
@@ -270,20 +264,3 @@ def _jpeg(image: Image.Image, icc_profile: bytes | None) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=JPEG_QUALITY, progressive=True, icc_profile=icc_profile)
     return buffer.getvalue()
-
-
-def _write_once(path: Path, data: bytes) -> None:
-    """Write a file through a temporary name and a rename, so that a crash never leaves half a file."""
-    if path.is_file():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    try:
-        with open(temporary, "xb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

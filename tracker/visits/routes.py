@@ -206,7 +206,7 @@ def photo(photo_id: uuid.UUID, variant: str):
     if variant not in photos.VARIANTS:
         raise NotFound
     found = queries.get_photo(get_session(), current_user, photo_id)
-    return photos.send_photo(_storage().upload_dir, found, variant)
+    return photos.send_photo(_storage().files, found, variant)
 
 
 sections.register_section(sections.Section(

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +23,7 @@ from tracker.core.i18n import current_language
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import format_jalali, number_in_locale
 from tracker.core.persian import trimmed
+from tracker.core.storage import Storage, storage_for
 from tracker.decisions import services as decisions
 from tracker.decisions.models import Decision
 from tracker.decisions.services import DecisionData
@@ -49,15 +49,15 @@ MAX_ACCURACY_M = 1_000_000
 
 @dataclass(frozen=True)
 class PhotoStorage:
-    """Where photo files go and how large one may be."""
+    """Where photo files go (the uploads store) and how large one may be."""
 
-    upload_dir: Path
+    files: Storage
     max_bytes: int
 
     @classmethod
     def from_config(cls, config) -> "PhotoStorage":
         """The storage the app's settings describe."""
-        return cls(Path(config["UPLOAD_DIR"]), config["MAX_PHOTO_MB"] * 1024 * 1024)
+        return cls(storage_for(config, "uploads"), config["MAX_PHOTO_MB"] * 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -257,7 +257,7 @@ def _add_photos(session: Session, actor: User, visit: Visit, project: Project, u
         position = first_position + index
         if upload.id is not None and session.get(Photo, upload.id) is not None:
             continue  # this photo was received already
-        stored = photos.write_photo(prepared[index], storage.upload_dir)
+        stored = photos.write_photo(prepared[index], storage.files)
         photo = Photo(id=upload.id or uuid.uuid4(), visit_id=visit.id, sha256=stored.sha256,
                       original_ext=stored.original_ext, width=stored.width, height=stored.height,
                       size_bytes=stored.size_bytes, caption=trimmed(upload.caption), position=position,
