@@ -275,29 +275,40 @@ class SoakUser:
 
     # -- the writes --
 
+    async def save_knowingly(self, kind: str, form: Form, fill) -> tuple[httpx.Response, int] | None:
+        """Fill and POST the form; after a 409 (a conflict), fill and POST the form the 409 brings once more, as its
+        message invites (it carries the record's new version). The answer and the version it was sent with, or None
+        after a second conflict."""
+        for attempt in range(2):
+            fill(form)
+            version = int(form.value("version"))
+            answer = await self.post(kind, form)
+            if answer.status_code != 409:
+                return answer, version
+            self.record.conflicts[kind] += 1
+            if not attempt:
+                form = read_form(answer.text)
+        return None
+
     async def cell(self) -> None:
         cell = self.rng.choice(self.soak.cells)
-        path = f"/budgets/cells/{cell.project_id}/{YEAR}/{cell.source_id}?" + urlencode(
-            {"figure": FIGURE, "edit": 1})
-        form = read_form(await self.page("read_form", path, HTMX))
-        for attempt in range(2):
-            amount = self.rng.randrange(1, 10**6) * 10_000
-            form.set("amount", format_number(amount, "fa"))  # as the grid shows amounts, Persian digits
+        path = f"/budgets/cells/{cell.project_id}/{YEAR}/{cell.source_id}?" + urlencode({"figure": FIGURE, "edit": 1})
+        amount = self.rng.randrange(1, 10**6) * 10_000
+
+        def fill(form: Form) -> None:
+            form.set("amount", format_number(amount, "fa"))  # typed as the grid shows amounts: Persian digits
+            # The change context above the grid, which the cell's form includes (hx-include).
             for name, value in (("unit", "rial"), ("reason", "گزارش هزینه‌کرد پیمانکار"), ("letter_number", ""),
-                                ("letter_date", "")):  # the change context above the grid (hx-include)
+                                ("letter_date", "")):
                 form.set(name, value)
-            version = int(form.value("version"))
-            answer = await self.post("cell_save", form)
-            if answer.status_code == 200 and budgets.SAVED_MARK in answer.content:
-                self.record.cells.append(CellSave(cell, version, amount, self.person.id))
-                return
-            if answer.status_code != 409 or attempt:
-                if answer.status_code == 409:
-                    self.record.conflicts["cell"] += 1
-                    return
-                raise Refused(f"cell save {path} answered {answer.status_code}: {answer.text[:300]!r}")
-            self.record.conflicts["cell"] += 1
-            form = read_form(answer.text)  # the 409 form carries the new version: save again knowingly
+
+        saved = await self.save_knowingly("cell_save", read_form(await self.page("read_form", path, HTMX)), fill)
+        if saved is None:
+            return
+        answer, version = saved
+        if answer.status_code != 200 or budgets.SAVED_MARK not in answer.content:
+            raise Refused(f"cell save {path} answered {answer.status_code}: {answer.text[:300]!r}")
+        self.record.cells.append(CellSave(cell, version, amount, self.person.id))
 
     async def visit(self) -> None:
         slug = self.rng.choice(self.soak.slugs)
@@ -331,25 +342,24 @@ class SoakUser:
     async def decision(self) -> None:
         decision_id = self.rng.choice(list(self.soak.decisions))
         path = f"/decisions/{decision_id}/state"
-        form = read_form(await self.page("read_form", path, HTMX))
-        for attempt in range(2):
-            name, state = self.rng.choice(form.buttons)
-            form.set(name, state)
-            form.set("note", "انجام شد" if state == "done" else "منتفی شد؛ با مصوبه بعدی جایگزین شد"
-                     if state == "dropped" else "")
-            version = int(form.value("version"))
-            answer = await self.post("decision_change", form)
-            if answer.status_code == 200 and f'id="decision-{decision_id}"' in answer.text \
-                    and "editing" not in answer.text:
-                self.record.changes.append(StateChange(decision_id, version, state, self.person.id))
-                return
-            if answer.status_code != 409 or attempt:
-                if answer.status_code == 409:
-                    self.record.conflicts["decision"] += 1
-                    return
-                raise Refused(f"decision change {path} answered {answer.status_code}: {answer.text[:300]!r}")
-            self.record.conflicts["decision"] += 1
-            form = read_form(answer.text)
+        chosen = {}
+
+        def fill(form: Form) -> None:
+            # One of the buttons the form offers for the state it shows (done or dropped, or open again).
+            name, chosen["state"] = self.rng.choice(form.buttons)
+            form.set(name, chosen["state"])
+            form.set("note", {"done": "انجام شد", "dropped": "منتفی شد؛ با مصوبه بعدی جایگزین شد"}.get(
+                chosen["state"], ""))
+
+        saved = await self.save_knowingly("decision_change", read_form(await self.page("read_form", path, HTMX)),
+                                          fill)
+        if saved is None:
+            return
+        answer, version = saved
+        # The answer is the decision's row again, no longer its form.
+        if answer.status_code != 200 or f'id="decision-{decision_id}"' not in answer.text or "editing" in answer.text:
+            raise Refused(f"decision change {path} answered {answer.status_code}: {answer.text[:300]!r}")
+        self.record.changes.append(StateChange(decision_id, version, chosen["state"], self.person.id))
 
     async def run(self, deadline: float) -> None:
         weights = WEIGHTS[self.person.role]
@@ -503,18 +513,23 @@ def run(args, secret_key: str) -> None:
 
 
 def _report(record: Record, lost: list[str], elapsed: float, seconds: float, db_kind: str, log: str) -> None:
+    """Print the soak line, then the first problems; raise if there were any."""
     cuts = statistics.quantiles(record.latencies, n=100, method="inclusive")
     requests = sum(record.requests.values())
-    print(f"bench: soak requests={requests} errors={len(record.errors)} lost_writes={len(lost)} "
-          f"p95_ms={cuts[94] * 1000:.1f} conflicts={sum(record.conflicts.values())} users={sum(n for _r, n in USERS)} "
-          f"seconds={seconds:g} db={db_kind} p50_ms={cuts[49] * 1000:.1f} rps={requests / elapsed:.1f} "
-          f"reads={record.requests['read']} form_loads={record.requests['read_form']} "
-          f"cell_saves={len(record.cells)} visit_saves={len(record.visits)} "
-          f"visit_resends={record.requests['visit_resend']} decision_changes={len(record.changes)} "
-          f"conflicts_cell={record.conflicts['cell']} conflicts_decision={record.conflicts['decision']}", flush=True)
-    for what in (record.errors[:MAX_SHOWN_ERRORS] + lost[:MAX_SHOWN_ERRORS]):
-        print(f"bench: soak problem: {what}", file=sys.stderr)
+    figures = {
+        "requests": requests, "errors": len(record.errors), "lost_writes": len(lost),
+        "p95_ms": f"{cuts[94] * 1000:.1f}", "conflicts": sum(record.conflicts.values()),
+        "users": sum(count for _role, count in USERS), "seconds": f"{seconds:g}", "db": db_kind,
+        "p50_ms": f"{cuts[49] * 1000:.1f}", "rps": f"{requests / elapsed:.1f}",
+        "reads": record.requests["read"], "form_loads": record.requests["read_form"], "cell_saves": len(record.cells),
+        "visit_saves": len(record.visits), "visit_resends": record.requests["visit_resend"],
+        "decision_changes": len(record.changes), "conflicts_cell": record.conflicts["cell_save"],
+        "conflicts_decision": record.conflicts["decision_change"],
+    }
+    print("bench: soak " + " ".join(f"{key}={value}" for key, value in figures.items()), flush=True)
+    for problem in record.errors[:MAX_SHOWN_ERRORS] + lost[:MAX_SHOWN_ERRORS]:
+        print(f"bench: soak problem: {problem}", file=sys.stderr)
+    if record.errors:
+        print(f"bench: gunicorn log (its end)\n{log[-6000:]}", file=sys.stderr)
     if record.errors or lost:
-        if record.errors:
-            print(f"bench: gunicorn log (last 6000 characters)\n{log[-6000:]}", file=sys.stderr)
         raise RuntimeError(f"the soak saw {len(record.errors)} errors and {len(lost)} lost writes")
