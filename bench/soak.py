@@ -450,6 +450,23 @@ def _lost_visits(engine: Engine, saves: list[VisitSave], client: httpx.Client) -
     return lost
 
 
+def _lost_progress(engine: Engine, saves: list[VisitSave]) -> list[str]:
+    """Each project visited shows the progress of its latest visit that observed one, as the visit service promises."""
+    lost = []
+    with engine.connect() as conn:
+        for slug in sorted({save.slug for save in saves}):
+            project = conn.execute(select(Project.id, Project.physical_progress, Project.progress_visit_id)
+                                   .where(Project.slug == slug)).one()
+            latest = conn.execute(
+                select(Visit.id, Visit.observed_progress)
+                .where(Visit.project_id == project.id, Visit.observed_progress.is_not(None))
+                .order_by(Visit.visited_on.desc(), Visit.created_at.desc()).limit(1)).one()
+            if (project.physical_progress, project.progress_visit_id) != (latest.observed_progress, latest.id):
+                lost.append(f"project {slug}: shows {project.physical_progress}% of visit {project.progress_visit_id}, "
+                            f"its latest visit {latest.id} saw {latest.observed_progress}%")
+    return lost
+
+
 def _lost_changes(engine: Engine, changes: list[StateChange], before: dict[uuid.UUID, int]) -> list[str]:
     """Each change is its audit event (the version it made, by its user); each decision ends in its last state."""
     lost = []
@@ -504,6 +521,7 @@ def run(args, secret_key: str) -> None:
                     with httpx.Client(base_url=base_url, timeout=load.TIMEOUT_S, cookies=users[0].client.cookies,
                                       headers={"User-Agent": load.USER_AGENT}) as client:
                         lost = (_lost_cells(engine, record.cells) + _lost_visits(engine, record.visits, client)
+                                + _lost_progress(engine, record.visits)
                                 + _lost_changes(engine, record.changes, soak.decisions))
                 _report(record, lost, elapsed, seconds, db.kind, log.read_text())
             finally:
