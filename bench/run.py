@@ -40,8 +40,9 @@ Then a password-reset request for an account that exists and one that does not, 
 
 Last, a soak (bench/soak.py): 16 users, each logged in through the form, mixing reads and writes (the list, a
 project page, budget cell saves, visits with a photo, decision state changes) through the real forms for 60 s
-(`--soak-seconds`) against gunicorn, then a check that every write answered with success is in the database; a
-409 conflict is counted, not an error. It fails the run if errors or lost_writes is not 0:
+(`--soak-seconds`) against gunicorn (4 workers, `--soak-workers`), then a check that every write answered with
+success is in the database; a 409 conflict is counted, not an error. It fails the run unless errors and
+lost_writes are 0:
 
     bench: soak requests=… errors=0 lost_writes=0 p95_ms=… conflicts=… users=16 seconds=60 db=… p50_ms=… rps=… …
 
@@ -190,8 +191,8 @@ def main() -> int:
     parser.add_argument("--constituency-runs", type=int, default=3,
                         help="measured constituency briefs of 30 projects (default 3)")
     parser.add_argument("--soak-seconds", type=float, default=60, help="how long the soak's users work (default 60)")
-    parser.add_argument("--soak-workers", type=int, default=server.WORKERS,
-                        help=f"gunicorn workers the soak runs against (default {server.WORKERS})")
+    parser.add_argument("--soak-workers", type=int, default=soak.WORKERS,
+                        help=f"gunicorn workers the soak runs against (default {soak.WORKERS})")
     args = parser.parse_args()
     # A SIGTERM (or Ctrl-C) unwinds through the `with` blocks, which stop gunicorn and drop the database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -2,7 +2,8 @@
 write that got a success answer is in the database.
 
 Seeds a throwaway database (PostgreSQL if reachable) with 300 projects, a dozen of Fars's carrying budget lines
-and decisions, and 16 users of Fars, each logged in through the form: 8 directors, 5 staff, 3 budget officers.
+and decisions, and 16 users of Fars, each logged in through the form: 8 directors, 5 staff, 3 budget officers
+(three, so that cells meet conflicts too); gunicorn runs 4 workers (`--soak-workers`).
 Each user then loops, with no pause, over what their role does, through the app's real forms (GET the form,
 read its CSRF token and hidden fields, POST as htmx does):
 
@@ -20,7 +21,8 @@ visit, its photo (whose original the app serves back byte for byte) and its deci
 change is its audit event (version, actor) and the decision ends in its last change's state.
 
     bench: soak requests=… errors=0 lost_writes=0 p95_ms=… conflicts=… users=16 seconds=60 db=… p50_ms=… rps=…
-           reads=… cell_saves=… visit_saves=… decision_changes=… conflicts_cell=… conflicts_decision=…
+           reads=… form_loads=… cell_saves=… visit_saves=… visit_resends=… decision_changes=… conflicts_cell=…
+           conflicts_decision=… workers=4
 
 (one line). It raises when errors > 0 or lost_writes > 0, after printing the line and the first errors.
 """
@@ -76,6 +78,8 @@ RESEND_SHARE = 0.1
 DECISION_ROW_SHARE = 0.3
 HTMX = {"HX-Request": "true"}
 MAX_SHOWN_ERRORS = 10
+# More workers than the other benches' two: more transactions overlap (two sync workers allow only two at once).
+WORKERS = 4
 
 
 # ---- the seed ---------------------------------------------------------------------------------------------
@@ -503,7 +507,6 @@ def _lost_changes(engine: Engine, changes: list[StateChange], before: dict[uuid.
 
 def run(args, secret_key: str) -> None:
     """Seed, serve, soak, check; print the soak line; raise if a request failed or a write was lost."""
-    seconds = args.soak_seconds
     upload_dir = Path(tempfile.mkdtemp(prefix="pishraft-soak-"))
     try:
         with database.throwaway() as db:
@@ -517,32 +520,32 @@ def run(args, secret_key: str) -> None:
                     users = [SoakUser(person, base_url, load.login(base_url, person.username, PASSWORD,
                                                                    "/projects/"), soak, record)
                              for person in soak.people]
-                    elapsed = asyncio.run(_soak(users, seconds))
+                    elapsed = asyncio.run(_soak(users, args.soak_seconds))
                     with httpx.Client(base_url=base_url, timeout=load.TIMEOUT_S, cookies=users[0].client.cookies,
                                       headers={"User-Agent": load.USER_AGENT}) as client:
                         lost = (_lost_cells(engine, record.cells) + _lost_visits(engine, record.visits, client)
                                 + _lost_progress(engine, record.visits)
                                 + _lost_changes(engine, record.changes, soak.decisions))
-                _report(record, lost, elapsed, seconds, db.kind, log.read_text())
+                _report(record, lost, elapsed, args, db.kind, log.read_text())
             finally:
                 engine.dispose()
     finally:
         shutil.rmtree(upload_dir, ignore_errors=True)
 
 
-def _report(record: Record, lost: list[str], elapsed: float, seconds: float, db_kind: str, log: str) -> None:
+def _report(record: Record, lost: list[str], elapsed: float, args, db_kind: str, log: str) -> None:
     """Print the soak line, then the first problems; raise if there were any."""
     cuts = statistics.quantiles(record.latencies, n=100, method="inclusive")
     requests = sum(record.requests.values())
     figures = {
         "requests": requests, "errors": len(record.errors), "lost_writes": len(lost),
         "p95_ms": f"{cuts[94] * 1000:.1f}", "conflicts": sum(record.conflicts.values()),
-        "users": sum(count for _role, count in USERS), "seconds": f"{seconds:g}", "db": db_kind,
+        "users": sum(count for _role, count in USERS), "seconds": f"{args.soak_seconds:g}", "db": db_kind,
         "p50_ms": f"{cuts[49] * 1000:.1f}", "rps": f"{requests / elapsed:.1f}",
         "reads": record.requests["read"], "form_loads": record.requests["read_form"], "cell_saves": len(record.cells),
         "visit_saves": len(record.visits), "visit_resends": record.requests["visit_resend"],
         "decision_changes": len(record.changes), "conflicts_cell": record.conflicts["cell_save"],
-        "conflicts_decision": record.conflicts["decision_change"],
+        "conflicts_decision": record.conflicts["decision_change"], "workers": args.soak_workers,
     }
     print("bench: soak " + " ".join(f"{key}={value}" for key, value in figures.items()), flush=True)
     for problem in record.errors[:MAX_SHOWN_ERRORS] + lost[:MAX_SHOWN_ERRORS]:
