@@ -49,6 +49,7 @@ from werkzeug.security import generate_password_hash
 
 from bench import budgets, database, load, seed, server
 from bench.forms import Form, read_form
+from tracker import create_app
 from tracker.accounts.models import Role, User
 from tracker.budgets.models import BudgetEntry, BudgetLine, FundingSource
 from tracker.core import clock
@@ -56,7 +57,9 @@ from tracker.core.audit import AuditEvent
 from tracker.core.db import make_engine
 from tracker.core.persian import format_number
 from tracker.decisions.models import Decision
+from tracker.decisions.services import DecisionData
 from tracker.projects.models import Project
+from tracker.visits import services as visits
 from tracker.visits.models import Photo, Visit
 
 USERS = ((Role.director, 8), (Role.staff, 5), (Role.budget_officer, 3))
@@ -126,11 +129,7 @@ def _people(engine: Engine, province_id: int) -> list[Person]:
 
 def _decisions(db_url: str, people: list[Person], project_ids: list[int], agency_id: int) -> dict[uuid.UUID, int]:
     """Visits with two decisions each, stored through the visits service (so each is a tracked deadline)."""
-    import tracker
-    from tracker.decisions.services import DecisionData
-    from tracker.visits import services as visits
-
-    app = tracker.create_app({"DATABASE_URL": db_url, "TESTING": False})
+    app = create_app({"DATABASE_URL": db_url, "TESTING": False})
     director = next(p for p in people if p.role == Role.director)
     with app.app_context(), app.extensions["session_factory"]() as session:
         actor = session.get(User, director.id)
@@ -280,9 +279,9 @@ class SoakUser:
     # -- the writes --
 
     async def save_knowingly(self, kind: str, form: Form, fill) -> tuple[httpx.Response, int] | None:
-        """Fill and POST the form; after a 409 (a conflict), fill and POST the form the 409 brings once more, as its
-        message invites (it carries the record's new version). The answer and the version it was sent with, or None
-        after a second conflict."""
+        """POST the filled form, after a 409 once more from the 409's form; the answer and the version it sent."""
+        # The 409's form carries the record's new version: saving it replaces the other change knowingly. A second
+        # conflict gives up (None).
         for attempt in range(2):
             fill(form)
             version = int(form.value("version"))
@@ -431,7 +430,7 @@ def _lost_visits(engine: Engine, saves: list[VisitSave], client: httpx.Client) -
     """Each visit is stored on its project with its notes, its photo (the same bytes served back) and decision."""
     lost = []
     with engine.connect() as conn:
-        visits = {row.id: row for row in conn.execute(
+        stored = {row.id: row for row in conn.execute(
             select(Visit.id, Visit.notes, Project.slug).join(Project, Project.id == Visit.project_id)
             .where(Visit.id.in_([s.visit_id for s in saves])))}
         photos = {row.id: row for row in conn.execute(
@@ -439,7 +438,7 @@ def _lost_visits(engine: Engine, saves: list[VisitSave], client: httpx.Client) -
         decisions = {row.id: row for row in conn.execute(select(Decision.id, Decision.visit_id).where(
             Decision.id.in_([s.decision_id for s in saves if s.decision_id])))}
     for save in saves:
-        visit, photo = visits.get(save.visit_id), photos.get(save.photo_id)
+        visit, photo = stored.get(save.visit_id), photos.get(save.photo_id)
         if visit is None or (visit.notes, visit.slug) != (save.notes, save.slug):
             lost.append(f"visit {save.visit_id}: {'missing' if visit is None else 'stored other values'}")
             continue

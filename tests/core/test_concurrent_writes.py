@@ -124,8 +124,8 @@ def test_writers_the_same_visit_sent_three_times_and_scans_at_once_give_no_error
 
 
 def test_two_visits_of_a_project_saved_at_once_leave_it_the_latest_ones_progress(file_app, monkeypatch):
-    """The earlier visit reads the latest observation first and finishes last: the project still ends with the
-    progress of the visit made later (on PostgreSQL, each reads without the other's uncommitted visit)."""
+    # The earlier visit reads the latest observation first and commits last; on PostgreSQL, without a lock, each read
+    # misses the other's uncommitted visit, and the earlier one's progress would win.
     with file_app.extensions["session_factory"]() as session:
         make = Factories(session)
         project_id = make.project(name="بهسازی استخر کارگران کازرون").id
