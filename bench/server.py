@@ -52,18 +52,19 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def gunicorn(database_url: str, secret_key: str) -> Iterator[str]:
-    """Serve wsgi:app on the bench database and yield its base URL; print gunicorn's log if it fails."""
+def gunicorn(database_url: str, secret_key: str, env: dict | None = None, log_path: Path | None = None,
+             workers: int = WORKERS) -> Iterator[str]:
+    """Serve wsgi:app on the bench database (with `env` added) and yield its base URL; keep its log at log_path."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = os.environ | {
         "TRACKER_DATABASE_URL": database_url,
         "TRACKER_SECRET_KEY": secret_key,
         "TRACKER_LOGIN_RATE_LIMIT": "100000 per minute",
-    }
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+    } | (env or {})
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
                "--log-level", "warning", "wsgi:app"]
-    with tempfile.TemporaryFile(mode="w+") as log:
+    with (open(log_path, "w+") if log_path else tempfile.TemporaryFile(mode="w+")) as log:
         # A session of its own, so that the whole group can be killed if the master hangs.
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)

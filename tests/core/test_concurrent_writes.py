@@ -22,7 +22,9 @@ from tracker.core.jalali import format_jalali
 from tracker.core.mail import MailSettings
 from tracker.milestones import services as milestones
 from tracker.milestones.models import Milestone
+from tracker.projects.models import Project
 from tracker.reminders.scan import run_scan
+from tracker.visits import services as visits
 from tracker.visits.models import Visit
 
 WRITERS, EDITS, SENDS, SCANS = 3, 12, 3, 4
@@ -119,3 +121,46 @@ def test_writers_the_same_visit_sent_three_times_and_scans_at_once_give_no_error
         assert session.exec(select(func.count()).select_from(Visit)).one() == 1
         titles = {m.id: m.title for m in session.exec(select(Milestone)).all()}
         assert [titles[ids[n]] for n in range(WRITERS)] == [f"مرحله {n} ویرایش {EDITS - 1}" for n in range(WRITERS)]
+
+
+def test_two_visits_of_a_project_saved_at_once_leave_it_the_latest_ones_progress(file_app, monkeypatch):
+    # The earlier visit reads the latest observation first and commits last; on PostgreSQL, without a lock, each read
+    # misses the other's uncommitted visit, and the earlier one's progress would win.
+    with file_app.extensions["session_factory"]() as session:
+        make = Factories(session)
+        project_id = make.project(name="بهسازی استخر کارگران کازرون").id
+        author_id = make.user(role=Role.director).id
+        session.commit()
+    earlier_read, later_saved = threading.Event(), threading.Event()
+    read_latest = visits._latest_observation
+
+    def held_read(session, project_id):
+        latest = read_latest(session, project_id)
+        if threading.current_thread().name == "earlier":
+            earlier_read.set()
+            later_saved.wait(timeout=1)  # with the project locked, the later visit cannot save meanwhile
+        return latest
+
+    monkeypatch.setattr(visits, "_latest_observation", held_read)
+    failures: list[BaseException] = []
+
+    def save(progress: int, wait: threading.Event | None) -> None:
+        try:
+            if wait is not None:
+                assert wait.wait(timeout=30)
+            with file_app.app_context(), file_app.extensions["session_factory"]() as session:
+                data = visits.VisitData(id=uuid.uuid4(), visited_on=clock.today(), observed_progress=progress)
+                visits.create_visit(session, actor=session.get(User, author_id),
+                                    project=session.get(Project, project_id), storage=None, data=data)
+                session.commit()
+            later_saved.set()
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            failures.append(error)
+
+    run_together([threading.Thread(target=save, args=(30, None), name="earlier"),
+                  threading.Thread(target=save, args=(70, earlier_read), name="later")])
+    assert failures == []
+    with file_app.extensions["session_factory"]() as session:
+        project = session.get(Project, project_id)
+        later = session.exec(select(Visit).where(Visit.observed_progress == 70)).one()
+        assert (project.physical_progress, project.progress_visit_id) == (70, later.id)

@@ -285,6 +285,10 @@ def _latest_observation(session: Session, project_id: int) -> Visit | None:
 
 def _update_project_progress(session: Session, actor: User, project: Project, visit: Visit) -> None:
     """Let a visit's progress set the project's if it is the latest observation; an older visit changes nothing."""
+    # Visits of one project saved at once take turns from here, so that each reads the visits committed before it
+    # and the last to commit leaves the latest one's progress. NO KEY UPDATE: a new visit's foreign key share-locks
+    # the project row, and FOR UPDATE would wait on that share lock (two visits: a deadlock).
+    session.refresh(project, with_for_update={"key_share": True})
     latest = _latest_observation(session, project.id)
     if latest is not None and (latest.id == visit.id or project.progress_visit_id == visit.id):
         project_services.record_observed_progress(session, actor=actor, project=project,
