@@ -2,6 +2,7 @@
 a damaged backup, a newer one or a target that is not empty is refused with nothing changed."""
 import hashlib
 import json
+import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -111,8 +112,6 @@ def target(source, empty_database_url, tmp_path):
 @pytest.fixture
 def copy_of_backup(source, tmp_path):
     """A copy of the source's backup that a test may damage."""
-    import shutil
-
     return Path(shutil.copytree(source[3], tmp_path / "backup-copy"))
 
 
