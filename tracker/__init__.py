@@ -1,7 +1,8 @@
 """Pishraft (پیشرفت): tracking the renovation of labour facilities."""
-from tracker.core.config import PROJECT_ROOT
+from tracker.core.config import PROJECT_ROOT, VERSION
 
-__all__ = ["PROJECT_ROOT", "create_app"]
+__version__ = VERSION
+__all__ = ["PROJECT_ROOT", "__version__", "create_app"]
 
 
 def create_app(config: dict | None = None):

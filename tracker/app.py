@@ -16,6 +16,7 @@ from tracker.briefs.cli import brief_cli
 from tracker.briefs.routes import bp as briefs_bp
 from tracker.budgets.routes import bp as budgets_bp
 from tracker.core import db, i18n, logs
+from tracker.core.backup import backup_command, restore_command
 from tracker.core.cli import db_cli
 from tracker.core.config import PROJECT_ROOT, load_settings
 from tracker.core.db import get_session, reset_session
@@ -149,7 +150,7 @@ def _wire(app: Flask) -> None:
     app.register_blueprint(meetings_bp, url_prefix="/meetings")
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "home", lambda: redirect(url_for("projects.index")))
-    for group in (db_cli, demo_cli, users_cli, brief_cli, reminders_cli, scheduler):
+    for group in (db_cli, demo_cli, users_cli, brief_cli, reminders_cli, scheduler, backup_command, restore_command):
         app.cli.add_command(group)
 
     app.register_error_handler(HTTPException, _http_error)

@@ -3,6 +3,8 @@ import os
 import secrets
 from pathlib import Path
 
+# The version of Pishraft, written into every backup's manifest.
+VERSION = "0.12.0"
 # The checkout: templates/, migrations/ and instance/ are found from here.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
