@@ -150,6 +150,16 @@ def test_a_restore_into_an_empty_site_gives_back_every_row_and_file(source, targ
     assert files(target) == before_files
 
 
+def test_a_site_on_local_folders_restores_into_object_storage(source, target, s3_settings):
+    """Moving to several web servers: the backup of one server's folders fills a shared bucket, file for file."""
+    _app, before, before_files, out, _manifest = source
+    target.config.update(s3_settings)
+    restore(target.config, out)
+    assert rows(target.config["DATABASE_URL"]) == before
+    assert files(target) == before_files
+    assert not Path(target.config["UPLOAD_DIR"]).exists()  # nothing went to this machine's disk
+
+
 def test_a_restore_migrates_an_older_backup_to_head(target, empty_database_url, tmp_path):
     kind = target.extensions["engine"].dialect.name
     old = site_app(tmp_path / "old", empty_database_url(kind))
