@@ -309,3 +309,19 @@ def test_the_same_visit_and_photo_sent_at_once_are_stored_once(file_app):  # noq
     with file_app.extensions["session_factory"]() as session:
         assert session.exec(select(func.count()).select_from(Visit)).one() == 1
         assert session.exec(select(Photo.sha256)).all() == [sha(photo)]
+
+
+def test_a_photo_arriving_makes_an_edit_form_opened_before_it_stale(app, client, director, pool, db):
+    visit_id = uuid.uuid4()
+    send_visit(client, pool, visit_id)
+    opened = db.get(Visit, visit_id).version
+    assert send_photo(client, visit_id, jpeg()).status_code == 201
+
+    # Saved from the form opened before the photo came, it would drop the photo: refused, the photo stays.
+    stale = client.post(f"/visits/{visit_id}/edit", headers=JSON, content_type="multipart/form-data",
+                        data=visit_form(visit_id, version=str(opened), notes="ویرایش"))
+
+    assert stale.status_code == 409
+    assert stale.json == {"errors": {"version": fa(app, "Someone changed this record after you opened the form, so "
+                                                        "your changes were not saved.")}}
+    assert counts(db, Photo) == {"Photo": 1} and db.get(Visit, visit_id).notes == "بازدید بی‌اتصال از استخر"
