@@ -126,9 +126,9 @@ def _visit_view(project, people: projects.People, form: VisitForm, save, check, 
         show_errors(form, {k: m for k, m in errors.items() if not k.startswith("photos")})
 
     return form_view(form, save, "visits/form.html", "visits/_form.html", done=done, check=check, show=show,
-                     project=project,
-                     visit=visit, people=people, photo_errors=photo_errors, stored_photos=stored_photos,
-                     max_photo_mb=current_app.config["MAX_PHOTO_MB"], **row_prototypes(people))
+                     project=project, visit=visit, people=people, photo_errors=photo_errors,
+                     stored_photos=stored_photos, max_photo_mb=current_app.config["MAX_PHOTO_MB"],
+                     **row_prototypes(people))
 
 
 @bp.route("/new/<ref>", methods=["GET", "POST"])
