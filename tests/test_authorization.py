@@ -120,6 +120,8 @@ TABLE: dict[str, Row] = {
     "/visits/<uuid:visit_id>": Row("visit", EVERYONE),
     "/visits/<uuid:visit_id>/edit": Row("visit", CORRECTORS, CORRECTORS),
     "/visits/<uuid:visit_id>/delete": Row("visit", None, CORRECTORS),
+    # a photo sent on its own by the tablet's outbox: the visit's author for a day, a director or administrator always
+    "/visits/<uuid:visit_id>/photos/<string(length=64):sha256>": Row("visit", None, CORRECTORS),
     "/visits/photos/<uuid:photo_id>/<variant>": Row("photo", EVERYONE),
     # decisions and meetings
     "/decisions/": Row(None, EVERYONE),
@@ -161,7 +163,7 @@ PROVINCE_WIDE = {"agency"}
 # Records that belong to no place (reference data, users) or to the user alone (their notices, the feed's token).
 UNPLACED = {"user", "source", "holiday", "delivery", "notice", "login"}
 # URL arguments that name no record.
-FIXED_ARGS = {"filename": "app.css", "code": "en", "fmt": "csv", "variant": "thumb"}
+FIXED_ARGS = {"filename": "app.css", "code": "en", "fmt": "csv", "variant": "thumb", "sha256": "0" * 64}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Records each user has of their own, by persona: their notices, their login sessions.
 OWN_RECORDS = {"notice", "login"}

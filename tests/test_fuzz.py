@@ -59,6 +59,7 @@ def records(make, db):
         "meeting_id": str(meeting.id), "milestone_id": str(milestone.id), "photo_id": str(photo.id),
         "facility_id": str(project.facility_id), "agency_id": str(partner.agency_id),
         "variant": "thumb", "fmt": "csv", "filename": "app.css", "token": "x", "code": "fa",
+        "sha256": "0" * 64,
     }
 
 

@@ -21,6 +21,7 @@ from tracker.core.cli import db_cli
 from tracker.core.config import PROJECT_ROOT, load_settings
 from tracker.core.db import get_session, reset_session
 from tracker.core.errors import Forbidden, NotFound
+from tracker.core.htmx import json_errors, wants_json
 from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
@@ -53,7 +54,9 @@ ERROR_MESSAGES = {
 
 
 def _error_page(status: int, message: str):
-    """The error in the layout, or only its fragment for htmx; never Werkzeug's English page."""
+    """The error in the layout, or only its fragment for htmx, or JSON for the outbox; never Werkzeug's English page."""
+    if wants_json():
+        return json_errors({"request": message}, status)
     template = "_error.html" if request.headers.get("HX-Request") == "true" else "error.html"
     response = make_response(render_template(template, status=status, message=message), status)
     response.vary.add("HX-Request")

@@ -77,10 +77,17 @@ def test_sending_the_same_visit_again_returns_the_stored_one(db, make, fars, pho
     assert again.id == first.id
     assert counts(db, *VISIT_TABLES) == before
     assert (before["Visit"], before["Decision"]) == (1, 1)
-    # Someone else cannot claim that id.
+    # Someone else cannot claim that id, nor can its author send it to another project: refused, nothing changed.
     other = make.user(role=Role.staff)
-    with pytest.raises(Forbidden):
+    with pytest.raises(InvalidInput) as refused:
         services.create_visit(db, actor=other, project=project, data=data, storage=photo_storage, now=VISIT_DAY)
+    assert set(refused.value.errors) == {"visit"}
+    with pytest.raises(InvalidInput) as refused:
+        services.create_visit(db, actor=director, project=make.project(name="بهسازی مجتمع ورزشی کارگران"),
+                              data=data, storage=photo_storage, now=VISIT_DAY)
+    assert set(refused.value.errors) == {"visit"}
+    assert counts(db, *VISIT_TABLES) == before
+    assert (first.author_id, first.project_id) == (director.id, project.id)
 
 
 def test_the_latest_observed_progress_sets_the_projects(db, make, fars):

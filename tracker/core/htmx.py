@@ -1,9 +1,11 @@
 """Rendering a page or just its fragment, depending on who asked; the one form view."""
-from flask import make_response, render_template, request
+from flask import jsonify, make_response, render_template, request
 from werkzeug.wrappers import Response
+from wtforms.fields import FieldList, FormField
 
 from tracker.core.errors import Conflict, InvalidInput
 from tracker.core.forms import show_errors
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.numbers import whole_number
 
 
@@ -12,9 +14,43 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
+def wants_json() -> bool:
+    """Whether the client asked for a machine-readable answer (the tablet's outbox) rather than a page."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def json_errors(errors: dict, status: int) -> Response:
+    """A refusal as the outbox reads it: {"errors": {field: message}} with its 4xx status."""
+    response = jsonify(errors={key: str(message) for key, message in errors.items()})
+    response.status_code = status
+    return response
+
+
+def error_messages(form) -> dict[str, str]:
+    """A validated form's errors by field name (a row's too: decisions-0-owner), the first of each; "form" for the
+    errors of no field."""
+    found = {}
+
+    def walk(field) -> None:
+        if isinstance(field, FieldList | FormField):
+            for sub in field:
+                walk(sub)
+        elif field.errors:
+            found[field.name] = str(field.errors[0])
+
+    for field in form:
+        walk(field)
+    if form.form_errors:
+        found["form"] = str(form.form_errors[0])
+    return found
+
+
 def is_post() -> bool:
     """Whether the request sends a form (rather than asking for one)."""
     return request.method == "POST"
+
+
+CHANGED_MEANWHILE = _l("Someone changed this record after you opened the form, so your changes were not saved.")
 
 
 def render(page: str, fragment: str | None = None, /, status: int = 200, **context) -> Response:
@@ -40,6 +76,7 @@ def redirect_to(url: str) -> Response:
 def form_view(form, save, page: str, fragment: str | None = None, /, *, done=redirect_to, check=None,
               show=show_errors, conflict=None, **context) -> Response:
     """Show a form, or save it and answer done(save(form)); else the form again with every problem and a 422."""
+    refused: dict = {}
     if is_post():
         valid = form.validate()
         try:
@@ -48,8 +85,13 @@ def form_view(form, save, page: str, fragment: str | None = None, /, *, done=red
             elif check:
                 check(form)  # the rules the form cannot check by itself, so that every problem shows at once
         except InvalidInput as refusal:
-            show(form, refusal.errors)
+            if wants_json():
+                refused = refusal.errors  # by the service's own keys (photos-0), not moved onto the fields
+            else:
+                show(form, refusal.errors)
         except Conflict as changed:  # the record changed since the user loaded it
+            if wants_json():
+                return json_errors({"version": CHANGED_MEANWHILE}, 409)
             if conflict is not None:
                 return conflict(form, changed)
             if not hasattr(form, "version"):
@@ -58,6 +100,8 @@ def form_view(form, save, page: str, fragment: str | None = None, /, *, done=red
         else:
             if valid:
                 return done(saved)
+    if is_post() and wants_json():
+        return json_errors({**refused, **error_messages(form)}, 422)
     # On a page of two forms the context names the other one "form", and the posted one by its own name.
     return render(page, fragment, status=422 if is_post() else 200, **{"form": form, **context})
 

@@ -1,16 +1,16 @@
 """URL rules and thin views of the visits area: visits and their photos, and the form parts meetings share."""
 import uuid
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user, login_required
 
 from tracker.accounts import permissions
 from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
-from tracker.core.errors import Forbidden, NotFound
+from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.forms import parse_uuid, show_errors
-from tracker.core.htmx import form_view, is_post, redirect_to, render
+from tracker.core.htmx import form_view, is_post, json_errors, redirect_to, render, wants_json
 from tracker.decisions.forms import DecisionForm, owner_value
 from tracker.decisions.queries import DecisionRow
 from tracker.projects import queries as projects
@@ -102,8 +102,21 @@ def _kept_photos() -> dict[uuid.UUID, str]:
     return kept
 
 
-def _visit_view(project, people: projects.People, form: VisitForm, save, check, visit=None, stored_photos=()):
-    """Show the visit form, or save it: a redirect when saved, the form again with its errors (422) when not."""
+def _visit_answer(visit, status: int = 200):
+    """A stored visit as the outbox reads it: its id, its page, and the SHA-256 of every photo it holds."""
+    response = jsonify(visit=str(visit.id), url=url_for("visits.show_visit", visit_id=visit.id),
+                       photos=[photo.sha256 for photo in queries.visit_photos(get_session(), visit.id)])
+    response.status_code = status
+    return response
+
+
+def _saved(to_url):
+    """What a saved visit answers: the visit in JSON for the outbox, else a redirect to to_url(visit)."""
+    return lambda visit: _visit_answer(visit) if wants_json() else redirect_to(to_url(visit))
+
+
+def _visit_view(project, people: projects.People, form: VisitForm, save, check, done, visit=None, stored_photos=()):
+    """Show the visit form, or save it: done(visit) when saved, the form again with its errors (422) when not."""
     fill_choices(form, people)
     photo_errors = []
 
@@ -112,9 +125,10 @@ def _visit_view(project, people: projects.People, form: VisitForm, save, check, 
         photo_errors.extend(str(m) for k, m in errors.items() if k.startswith("photos"))
         show_errors(form, {k: m for k, m in errors.items() if not k.startswith("photos")})
 
-    return form_view(form, save, "visits/form.html", "visits/_form.html", check=check, show=show, project=project,
-                     visit=visit, people=people, photo_errors=photo_errors, stored_photos=stored_photos,
-                     max_photo_mb=current_app.config["MAX_PHOTO_MB"], **row_prototypes(people))
+    return form_view(form, save, "visits/form.html", "visits/_form.html", done=done, check=check, show=show,
+                     project=project, visit=visit, people=people, photo_errors=photo_errors,
+                     stored_photos=stored_photos, max_photo_mb=current_app.config["MAX_PHOTO_MB"],
+                     **row_prototypes(people))
 
 
 @bp.route("/new/<ref>", methods=["GET", "POST"])
@@ -131,15 +145,15 @@ def new_visit(ref: str):
                                               "decisions": new_row()})
 
     def save(form):
-        visit = services.create_visit(session, actor=current_user, project=project, storage=_storage(),
-                                      data=form.to_data(photos=_uploads()))
-        return url_for("projects.show", ref=project.slug) + f"#visit-{visit.id}"
+        return services.create_visit(session, actor=current_user, project=project, storage=_storage(),
+                                     data=form.to_data(photos=_uploads()))
 
     def check(form):
         services.check_visit(session, actor=current_user, project=project, storage=_storage(),
                              data=form.to_data(photos=_uploads()))
 
-    return _visit_view(project, people, form, save, check)
+    return _visit_view(project, people, form, save, check,
+                       _saved(lambda visit: url_for("projects.show", ref=project.slug) + f"#visit-{visit.id}"))
 
 
 @bp.get("/<uuid:visit_id>")
@@ -179,15 +193,32 @@ def edit_visit(visit_id: uuid.UUID):
         return form.to_data(photos=_uploads(), kept_photos=_kept_photos(), visit_id=visit.id)
 
     def save(form):
-        services.update_visit(session, actor=current_user, visit=visit, storage=_storage(), data=data(form),
-                              expected_version=form.version.data)
-        return url_for("visits.show_visit", visit_id=visit.id)
+        return services.update_visit(session, actor=current_user, visit=visit, storage=_storage(), data=data(form),
+                                     expected_version=form.version.data)
 
     def check(form):
         services.check_visit(session, actor=current_user, project=project, storage=_storage(), data=data(form))
 
-    return _visit_view(project, projects.people(session, project.province_id), form, save, check, visit=visit,
+    return _visit_view(project, projects.people(session, project.province_id), form, save, check,
+                       _saved(lambda visit: url_for("visits.show_visit", visit_id=visit.id)), visit=visit,
                        stored_photos=detail.photos)
+
+
+@bp.post("/<uuid:visit_id>/photos/<string(length=64):sha256>")
+def send_photo(visit_id: uuid.UUID, sha256: str):
+    """Receive one photo of a stored visit from the tablet's outbox (multipart: photo, caption, photo_id), stored
+    once whatever the retries: 201 when this send stored it, 200 when it was stored before; answered in JSON."""
+    session = get_session()
+    visit = queries.get_visit(session, current_user, visit_id)
+    file = request.files.get("photo")
+    upload = services.PhotoUpload(data=file.read() if file else b"", caption=request.form.get("caption", ""),
+                                  filename=file.filename if file else "", id=parse_uuid(request.form.get("photo_id")))
+    try:
+        _photo, created = services.send_photo(session, actor=current_user, visit=visit, sha256=sha256,
+                                              upload=upload, storage=_storage())
+    except InvalidInput as refusal:
+        return json_errors(refusal.errors, 422)
+    return _visit_answer(visit, 201 if created else 200)
 
 
 @bp.post("/<uuid:visit_id>/delete")

@@ -4,6 +4,7 @@ audited; and the rules a visit shares with a meeting (who came, the day, the aut
 Creation is idempotent: the client makes the ids, and sending the same visit again returns the one already
 stored. Everything is validated (photos by content too) before anything is written.
 """
+import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -254,18 +255,27 @@ def check_visit(session: Session, *, actor: User, project: Project, data: VisitD
 def _add_photos(session: Session, actor: User, visit: Visit, project: Project, uploads: Iterable[PhotoUpload],
                 prepared: dict[int, photos.PreparedPhoto], storage: PhotoStorage | None, first_position: int) -> None:
     for index, upload in enumerate(uploads):
-        position = first_position + index
         if upload.id is not None and session.get(Photo, upload.id) is not None:
             continue  # this photo was received already
-        stored = photos.write_photo(prepared[index], storage.files)
-        photo = Photo(id=upload.id or uuid.uuid4(), visit_id=visit.id, sha256=stored.sha256,
-                      original_ext=stored.original_ext, width=stored.width, height=stored.height,
-                      size_bytes=stored.size_bytes, caption=trimmed(upload.caption), position=position,
-                      uploaded_by=actor.id)
+        photo = _stored_photo(actor, visit, upload, prepared[index], storage, first_position + index)
         session.add(photo)
         session.flush()
-        record_change(session, actor_id=actor.id, action="create", record=photo, before=None,
-                      project_id=project.id, summary=photo.caption or stored.sha256[:12])
+        _audit_new_photo(session, actor, photo, project)
+
+
+def _stored_photo(actor: User, visit: Visit, upload: PhotoUpload, prepared: photos.PreparedPhoto,
+                  storage: PhotoStorage, position: int, photo_id: uuid.UUID | None = None) -> Photo:
+    """A photo's files written (once per content) and its row made, not yet added."""
+    stored = photos.write_photo(prepared, storage.files)
+    return Photo(id=photo_id or upload.id or uuid.uuid4(), visit_id=visit.id, sha256=stored.sha256,
+                 original_ext=stored.original_ext, width=stored.width, height=stored.height,
+                 size_bytes=stored.size_bytes, caption=trimmed(upload.caption), position=position,
+                 uploaded_by=actor.id)
+
+
+def _audit_new_photo(session: Session, actor: User, photo: Photo, project: Project) -> None:
+    record_change(session, actor_id=actor.id, action="create", record=photo, before=None,
+                  project_id=project.id, summary=photo.caption or photo.sha256[:12])
 
 
 def _visit_summary(visit: Visit) -> str:
@@ -306,9 +316,11 @@ def _visit_placement(visit: Visit, project: Project) -> dict:
 
 
 def _sent_before(visit: Visit, actor: User, project: Project) -> Visit:
-    """A visit sent again: the stored one, if it is the same author's visit to the same project."""
+    """A visit sent again: the stored one, if it is the same author's visit to the same project; else refused."""
     if visit.author_id != actor.id or visit.project_id != project.id:
-        raise Forbidden
+        # A client's bug or a forged id, never a retry: nothing of the stored visit is shown or changed.
+        raise InvalidInput({"visit": _l("This visit's identifier belongs to another visit, so it was not saved. "
+                                        "Open the form again and record the visit anew.")})
     return visit
 
 
@@ -351,6 +363,64 @@ def create_visit(session: Session, *, actor: User, project: Project, data: Visit
         _update_project_progress(session, actor, project, visit)
     session.flush()
     return visit
+
+
+def photo_id_for(visit_id: uuid.UUID, sha256: str) -> uuid.UUID:
+    """The id of a photo sent on its own without one of the client's: the same for every retry of it."""
+    return uuid.uuid5(visit_id, sha256)
+
+
+def _photo_sent_before(session: Session, visit: Visit, sha256: str) -> Photo | None:
+    return session.exec(select(Photo).where(Photo.visit_id == visit.id, Photo.sha256 == sha256)
+                        .order_by(col(Photo.position))).first()
+
+
+def send_photo(session: Session, *, actor: User, visit: Visit, sha256: str, upload: PhotoUpload,
+               storage: PhotoStorage, now: datetime | None = None) -> tuple[Photo, bool]:
+    """Add one photo to a stored visit, keyed by the visit and the photo's SHA-256 (the tablet's outbox sends each
+    photo on its own): the photo, and whether this send stored it (False: it was stored before, nothing changed).
+
+    The bytes must hash to sha256, so that a photo cut short on the way is never stored as whole.
+    """
+    project = session.get(Project, visit.project_id)
+    require_edit(actor, visit, project.province_id, project.county_id, now)
+    sha256 = sha256.lower()
+    if hashlib.sha256(upload.data).hexdigest() != sha256:
+        raise InvalidInput({"photo": _l("The photo did not arrive whole (its checksum differs). Send it again.")})
+    # Sends of one visit's photos take turns from here, so that each sees the photos stored before it.
+    session.refresh(visit, with_for_update=True)
+    if (stored := _photo_sent_before(session, visit, sha256)) is not None:
+        return stored, False
+    photo_id = upload.id or photo_id_for(visit.id, sha256)
+    errors: dict = {}
+    if session.get(Photo, photo_id) is not None:  # the client's id names another visit's or content's photo
+        errors["photo_id"] = _l("This photo's identifier belongs to another photo. Choose the photo again.")
+    positions = list(session.exec(select(Photo.position).where(Photo.visit_id == visit.id)).all())
+    if len(positions) >= MAX_PHOTOS:
+        errors["photo"] = _l("At most %(max)s photos a visit.", max=number_in_locale(MAX_PHOTOS))
+    check_text(errors, "caption", upload.caption, 300)
+    prepared = None
+    try:
+        prepared = photos.prepare_photo(upload.data, max_bytes=storage.max_bytes)
+    except photos.PhotoRejected as rejected:
+        errors.setdefault("photo", rejected.message)
+    if errors:
+        raise InvalidInput(errors)
+    photo = _stored_photo(actor, visit, upload, prepared, storage, max(positions, default=-1) + 1, photo_id)
+    try:
+        with session.begin_nested():
+            session.add(photo)
+    except IntegrityError:
+        # The same photo sent again while the first send was being stored: its id decides.
+        stored = session.get(Photo, photo_id)
+        if stored is None or (stored.visit_id, stored.sha256) != (visit.id, sha256):
+            raise
+        return stored, False
+    _audit_new_photo(session, actor, photo, project)
+    visit.updated_at = now or clock.now()  # a new version: an edit form opened before the photo came is stale
+    session.add(visit)
+    session.flush()
+    return photo, True
 
 
 def update_visit(session: Session, *, actor: User, visit: Visit, data: VisitData, storage: PhotoStorage | None,
