@@ -9,7 +9,9 @@ APT_PACKAGES := chromium poppler-utils
 
 .PHONY: setup run test bench system-deps postgres translations-extract clean
 
-setup: $(VENV)/.installed $(VENDOR)/.copied $(CATALOGS:.po=.mo)
+ICONS := tracker/static/icons
+
+setup: $(VENV)/.installed $(VENDOR)/.copied $(ICONS)/.drawn $(CATALOGS:.po=.mo)
 
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +33,11 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 	cp node_modules/vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf \
 	   node_modules/vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf $(VENDOR)/fonts/
 	cp node_modules/vazirmatn/OFL.txt $(VENDOR)/fonts/
+	touch $@
+
+# The home-screen icons are drawn from the font (the letter پ on the brand colour), never committed.
+$(ICONS)/.drawn: $(ICONS)/draw.py $(VENDOR)/.copied $(VENV)/.installed
+	$(BIN)/python $(ICONS)/draw.py
 	touch $@
 
 %.mo: %.po $(VENV)/.installed
@@ -81,4 +88,4 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENDOR) node_modules tests/artifacts
+	rm -rf $(VENDOR) node_modules tests/artifacts $(ICONS)/*.png $(ICONS)/.drawn

@@ -71,6 +71,9 @@ TABLE: dict[str, Row] = {
     "/": Row(None, PUBLIC),  # a redirect to the project list, which asks for the login
     "/healthz": Row(None, PUBLIC),
     "/static/<path:filename>": Row(None, PUBLIC),
+    "/manifest.webmanifest": Row(None, PUBLIC),  # the shell: nobody's data (tests/core/test_shell.py)
+    "/sw.js": Row(None, PUBLIC),
+    "/offline": Row(None, PUBLIC),
     "/login": Row(None, PUBLIC, PUBLIC),
     "/logout": Row(None, None, PUBLIC),
     "/language/<code>": Row(None, None, PUBLIC),

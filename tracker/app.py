@@ -15,7 +15,7 @@ from tracker.accounts.routes import bp as accounts_bp
 from tracker.briefs.cli import brief_cli
 from tracker.briefs.routes import bp as briefs_bp
 from tracker.budgets.routes import bp as budgets_bp
-from tracker.core import db, i18n, logs
+from tracker.core import db, i18n, logs, shell
 from tracker.core.backup import backup_command, restore_command
 from tracker.core.cli import db_cli
 from tracker.core.config import PROJECT_ROOT, load_settings
@@ -151,6 +151,7 @@ def _wire(app: Flask) -> None:
     app.register_blueprint(visits_bp, url_prefix="/visits")
     app.register_blueprint(decisions_bp, url_prefix="/decisions")
     app.register_blueprint(meetings_bp, url_prefix="/meetings")
+    shell.init_app(app)  # the manifest, the service worker and the offline page
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "home", lambda: redirect(url_for("projects.index")))
     for group in (db_cli, demo_cli, users_cli, brief_cli, reminders_cli, scheduler, backup_command, restore_command):

@@ -156,7 +156,11 @@ def logout():
     session.clear()
     if language:
         session["lang"] = language
-    return redirect(url_for("accounts.login"), code=303)
+    response = redirect(url_for("accounts.login"), code=303)
+    # The tablet forgets the user's kept pages (and, later, the offline outbox: it asks before logout). Not
+    # "cookies": the session ended on the server, and the cookie keeps the chosen language for the login page.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.get("/account/sessions")
