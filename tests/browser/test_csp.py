@@ -53,6 +53,9 @@ class Tour:
         if path in SCREENSHOTS:
             check_layout(self.page)
             self.page.screenshot(path=self.artifacts / f"{SCREENSHOTS[path]}-{self.role}.png", full_page=True)
+        # Lazy thumbnails start loading once scrolled into view (a full-page screenshot does it): leaving before they
+        # arrive cancels them, which the recorder would count as failed requests.
+        self.page.wait_for_load_state("networkidle")
 
     def first_link(self, path: str, pattern: str) -> str:
         """The address of the first link on a page whose address matches the pattern."""

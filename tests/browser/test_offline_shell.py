@@ -49,12 +49,15 @@ def test_project_pages_open_offline_until_logout(tablet: Page, artifacts):
     expect(page.locator("h1")).to_contain_text("اتصال برقرار نیست")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     kept = page.locator("[data-kept-pages] a")
-    expect(kept.filter(has_text=data.KAZERUN_POOL).first).to_be_visible()
+    project_page = kept.filter(has_text=re.compile("^" + re.escape(data.KAZERUN_POOL)))
+    expect(project_page).to_be_visible()
+    # The kept visit form says which project it is for.
+    expect(kept.filter(has_text=re.compile("^بازدید جدید · " + re.escape(data.KAZERUN_POOL)))).to_be_visible()
     assert {re.sub(r"^https?://[^/]+", "", href) for href in kept.evaluate_all("links => links.map(a => a.href)")} \
         >= {project, new_visit}
     check_layout(page)
     page.screenshot(path=artifacts / "offline-page.png", full_page=True)
-    kept.filter(has_text=data.KAZERUN_POOL).first.click()
+    project_page.click()
     expect(page.locator("#timeline")).to_be_visible()
 
     # Logging out, online: the server clears the site's data and the page its caches; the login page stays Persian.
