@@ -126,6 +126,7 @@ TABLE: dict[str, Row] = {
     # a photo sent on its own by the tablet's outbox: the visit's author for a day, a director or administrator always
     "/visits/<uuid:visit_id>/photos/<string(length=64):sha256>": Row("visit", None, CORRECTORS),
     "/visits/photos/<uuid:photo_id>/<variant>": Row("photo", EVERYONE),
+    "/visits/outbox": Row(None, EVERYONE),
     # decisions and meetings
     "/decisions/": Row(None, EVERYONE),
     "/decisions/<uuid:decision_id>": Row("decision", EVERYONE),
@@ -152,6 +153,8 @@ TABLE: dict[str, Row] = {
     "/notices/<int:notice_id>/read": Row("notice", None, EVERYONE),
     "/account/notifications": Row(None, EVERYONE, EVERYONE),
     "/account/sessions": Row(None, EVERYONE),
+    # a fresh CSRF token for the outbox, and who is logged in (nobody: null), so anyone may ask
+    "/account/form-token": Row(None, PUBLIC),
     "/account/sessions/end-others": Row(None, None, EVERYONE),
     "/account/sessions/<int:login_id>/end": Row("login", None, EVERYONE),
     "/reminders/": Row(None, EVERYONE),

@@ -2,12 +2,12 @@
 // user's own cache, and an offline page. It never touches a request other than a same-site GET.
 "use strict";
 
-// {version, precache, offline, static, userHeader}, filled in by the server (tracker/core/shell.py).
+// {version, precache, offline, outbox, static, userHeader}, filled in by the server (tracker/core/shell.py).
 const SHELL = {{ shell | tojson }};
 const SHELL_CACHE = `shell-${SHELL.version}`;
 const PAGES = "pages-"; // + the user's id: shell.js deletes these caches on logout too
-// The pages a director needs on site: the project list, a project's page, its new-visit form.
-const KEPT = [/^\/projects\/$/, /^\/projects\/[^/]+$/, /^\/visits\/new\/[^/]+$/];
+// The pages a director needs on site: the project list, a project's page, its new-visit form, the outbox.
+const KEPT = [/^\/projects\/$/, /^\/projects\/[^/]+$/, /^\/visits\/new\/[^/]+$/, /^\/visits\/outbox$/];
 const MAX_PAGES = 50;
 const NETWORK_TIMEOUT_MS = 3500;
 
@@ -64,6 +64,16 @@ async function remember(url, response) {
   await cache.put(url, copy); // a page seen again moves to the end: the oldest go first
   const keys = await cache.keys();
   await Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_PAGES)).map((key) => cache.delete(key)));
+  await keepOutbox(cache, user);
+}
+
+// The outbox page goes with the user's pages, so a visit saved offline can be followed there, opened before or not.
+async function keepOutbox(cache, user) {
+  if (await cache.match(SHELL.outbox)) return;
+  const response = await fetch(SHELL.outbox, { credentials: "same-origin" }).catch(() => null);
+  if (response && response.ok && !response.redirected && response.headers.get(SHELL.userHeader) === user) {
+    await cache.put(SHELL.outbox, response);
+  }
 }
 
 // The kept copy of a page. Every online page leaves only its user's cache, so a second one would be a mix-up: none.

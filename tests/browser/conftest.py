@@ -33,13 +33,12 @@ ARTIFACTS = tracker.PROJECT_ROOT / "tests" / "artifacts"
 VENDOR = tracker.PROJECT_ROOT / "tracker" / "static" / "vendor"
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The base URL of the app served on a free local port, on a migrated SQLite file with the demo data."""
+@contextmanager
+def serve(url: str, tmp_path_factory):
+    """The base URL of the app served on a free local port, on the database at url, migrated and with the demo data."""
     if not (VENDOR / "htmx.min.js").exists():
         pytest.fail("tracker/static/vendor/htmx.min.js is missing: run `make setup` to copy the static assets.",
                     pytrace=False)
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'pishraft.sqlite3'}"
     command.upgrade(alembic_config(url), "head")
     app = tracker.create_app({
         "DATABASE_URL": url, "SECRET_KEY": "browser-test", "DEMO": True, "TESTING": False,
@@ -59,6 +58,20 @@ def live_server(tmp_path_factory):
     server.shutdown()
     thread.join(timeout=5)
     app.extensions["engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app on a SQLite file with the demo data."""
+    with serve(f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'pishraft.sqlite3'}", tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def live_server_on(request, empty_database_url, tmp_path_factory):
+    """The app with the demo data once on SQLite, once on PostgreSQL: for flows whose server side is the point."""
+    with serve(empty_database_url(request.param), tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -110,9 +123,9 @@ def artifacts() -> Path:
 
 
 @contextmanager
-def tablet_page(browser, base_url: str):
+def tablet_page(browser, base_url: str, **options):
     """A fresh tablet-sized, touch-enabled, Persian-locale browser tab with its own cookies."""
-    context = browser.new_context(base_url=base_url, **TABLET)
+    context = browser.new_context(base_url=base_url, **TABLET, **options)
     context.set_default_timeout(10_000)
     # The page's Date follows the test's frozen clock (timers still run), as the live server's does.
     context.clock.set_fixed_time(clock.now())

@@ -163,7 +163,8 @@ def test_the_same_visit_sent_twice_is_stored_once_and_answered_alike(client, dir
 
     assert (first.status_code, again.status_code) == (200, 200)
     assert first.mimetype == again.mimetype == "application/json"
-    assert first.json == again.json == {"visit": str(visit_id), "url": f"/visits/{visit_id}", "photos": []}
+    assert first.json == again.json == {"visit": str(visit_id), "url": f"/visits/{visit_id}", "photos": [],
+                                         "next": f"/projects/{quote(pool.slug)}#visit-{visit_id}"}
     assert counts(db, *VISIT_TABLES) == before and before["Visit"] == 1
     assert db.get(Visit, visit_id).notes == "بازدید بی‌اتصال از استخر"  # the first send's, never overwritten
 
@@ -215,8 +216,8 @@ def test_a_photo_sent_three_times_over_http_is_one_photo_and_one_stored_file(cli
     answers = [send_photo(client, visit_id, photo, caption="نمای استخر") for _ in range(3)]
 
     assert [a.status_code for a in answers] == [201, 200, 200]
-    assert all(a.json == {"visit": str(visit_id), "url": f"/visits/{visit_id}", "photos": [sha(photo)]}
-               for a in answers)
+    assert all(a.json == {"visit": str(visit_id), "url": f"/visits/{visit_id}", "next": f"/visits/{visit_id}",
+                          "photos": [sha(photo)]} for a in answers)
     assert counts(db, Photo) == {"Photo": 1} and len(stored_files(photo_storage)) == 3
     # The visit sent again now lists the photo, so the outbox knows it has arrived.
     assert send_visit(client, pool, visit_id).json["photos"] == [sha(photo)]

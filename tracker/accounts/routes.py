@@ -2,9 +2,10 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from tracker.accounts import permissions, queries, services
 from tracker.accounts.forms import (
@@ -160,6 +161,16 @@ def logout():
     # The tablet forgets the user's kept pages (and, later, the offline outbox: it asks before logout). Not
     # "cookies": the session ended on the server, and the cookie keeps the chosen language for the login page.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.get("/account/form-token")
+def form_token():
+    """A fresh CSRF token and who is logged in: the tablet's outbox asks before it sends what it kept, perhaps for
+    hours offline, since the token in a kept page may have expired and the login may have ended."""
+    user = str(current_user.id) if current_user.is_authenticated else None
+    response = jsonify(token=generate_csrf(), user=user)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

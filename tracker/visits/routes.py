@@ -102,9 +102,11 @@ def _kept_photos() -> dict[uuid.UUID, str]:
     return kept
 
 
-def _visit_answer(visit, status: int = 200):
-    """A stored visit as the outbox reads it: its id, its page, and the SHA-256 of every photo it holds."""
-    response = jsonify(visit=str(visit.id), url=url_for("visits.show_visit", visit_id=visit.id),
+def _visit_answer(visit, status: int = 200, next_url: str | None = None):
+    """A stored visit as the outbox reads it: its id, its page, the SHA-256 of every photo it holds, and where the
+    form goes once the visit and its photos are all there (the visit's page unless the form says otherwise)."""
+    url = url_for("visits.show_visit", visit_id=visit.id)
+    response = jsonify(visit=str(visit.id), url=url, next=next_url or url,
                        photos=[photo.sha256 for photo in queries.visit_photos(get_session(), visit.id)])
     response.status_code = status
     return response
@@ -112,7 +114,7 @@ def _visit_answer(visit, status: int = 200):
 
 def _saved(to_url):
     """What a saved visit answers: the visit in JSON for the outbox, else a redirect to to_url(visit)."""
-    return lambda visit: _visit_answer(visit) if wants_json() else redirect_to(to_url(visit))
+    return lambda visit: _visit_answer(visit, next_url=to_url(visit)) if wants_json() else redirect_to(to_url(visit))
 
 
 def _visit_view(project, people: projects.People, form: VisitForm, save, check, done, visit=None, stored_photos=()):
@@ -154,6 +156,12 @@ def new_visit(ref: str):
 
     return _visit_view(project, people, form, save, check,
                        _saved(lambda visit: url_for("projects.show", ref=project.slug) + f"#visit-{visit.id}"))
+
+
+@bp.get("/outbox")
+def outbox():
+    """The visits waiting on this tablet to be sent: drawn by outbox.js from the tablet's own storage."""
+    return render("visits/outbox.html")
 
 
 @bp.get("/<uuid:visit_id>")

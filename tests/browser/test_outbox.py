@@ -1,0 +1,272 @@
+"""A director records visits on a tablet with no connection: each waits in the outbox (IndexedDB), survives a reload,
+and arrives exactly once when the connection returns; a refused one waits to be corrected; logout asks first.
+Every flow runs against a live server on SQLite and on PostgreSQL."""
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import tablet_page
+from tests.browser.test_offline_shell import controlled
+from tests.browser.test_tablet import Problems, check_layout, log_in
+from tracker.core import clock
+from tracker.core.jalali import format_jalali
+from tracker.demo import data
+
+pytestmark = pytest.mark.browser
+
+DECISION = "ارسال صورت‌وضعیت کاشی‌کاری به اداره کل"
+OWNER = "سازمان مدیریت و برنامه‌ریزی استان فارس"
+WAITING = "[data-outbox-link]"
+
+
+@pytest.fixture
+def tablet_on(browser, live_server_on):
+    """A tablet tab on the live server of either database."""
+    with tablet_page(browser, live_server_on) as page:
+        yield page
+
+
+@pytest.fixture
+def tablet_without_worker(browser, live_server_on):
+    """A tablet tab with no service worker, so that the test may intercept the page's own requests."""
+    with tablet_page(browser, live_server_on, service_workers="block") as page:
+        yield page
+
+
+@pytest.fixture
+def photos(tmp_path):
+    """Two camera-like JPEGs."""
+    paths = []
+    for name, colour in (("pool.jpg", (30, 120, 200)), ("tiles.jpg", (200, 150, 60))):
+        path = tmp_path / name
+        buffer = io.BytesIO()
+        Image.new("RGB", (1200, 900), colour).save(buffer, "JPEG")
+        path.write_bytes(buffer.getvalue())
+        paths.append(path)
+    return paths
+
+
+def path_of(page: Page) -> str:
+    return re.sub(r"^https?://[^/]+", "", page.url).split("#")[0]
+
+
+def open_project(page: Page) -> str:
+    """The Kazerun pool's page; its path."""
+    page.goto("/projects/")
+    page.get_by_role("link", name=data.KAZERUN_POOL).click()
+    page.wait_for_url(re.compile(r"/projects/[^/?]+$"))
+    expect(page.locator("#timeline")).to_be_visible()
+    return path_of(page)
+
+
+def open_visit_form(page: Page, project: str):
+    """The project's new-visit form, bound by its scripts (the outbox took the form over)."""
+    page.goto(project.replace("/projects/", "/visits/new/"))
+    form = page.locator("#visit-form[data-outbox-ready]")
+    expect(form).to_be_visible()
+    return form
+
+
+def fill_visit(form, photos, notes: str, decision: str | None = None, day: str | None = None) -> None:
+    if day:
+        form.locator("#visited_on").fill(day)
+    form.locator("#observed_progress").fill("۴۰")
+    form.locator("#notes").fill(notes)
+    if photos:
+        form.locator("#photos").set_input_files([str(path) for path in photos])
+        previews = form.locator("[data-photo-previews] li")
+        expect(previews).to_have_count(len(photos))
+        previews.nth(0).locator("input[name=photo_caption]").fill("کف استخر")
+    if decision:
+        form.locator("#decisions-0-text").fill(decision)
+        form.locator("#decisions-0-owner").select_option(label=OWNER)
+        form.locator("#decisions-0-due_date").fill("۱۴۰۵/۱۰/۳۰")
+
+
+def timeline_items(page: Page, project: str, notes: str):
+    page.goto(project)
+    return page.locator("#timeline .timeline-item", has_text=notes)
+
+
+def outbox_items(page: Page) -> int:
+    return page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open("pishraft-outbox", 1);
+        open.onupgradeneeded = () => open.result.createObjectStore("visits", { keyPath: "id" });
+        open.onsuccess = () => {
+            const request = open.result.transaction("visits").objectStore("visits").count();
+            request.onsuccess = () => { open.result.close(); resolve(request.result); };
+        };
+        open.onerror = () => reject(open.error);
+    })""")
+
+
+def test_a_visit_saved_offline_survives_a_reload_and_arrives_once(tablet_on: Page, photos, artifacts):
+    page = tablet_on
+    problems = Problems(page)
+    log_in(page)
+    controlled(page)
+    project = open_project(page)
+    form = open_visit_form(page, project)
+    page.wait_for_function("async (url) => !!(await caches.match(url))", arg=path_of(page))
+
+    page.context.set_offline(True)
+    page.reload()
+    form = page.locator("#visit-form[data-outbox-ready]")
+    notes = "بازدید بی‌اتصال: کاشی‌کاری کف استخر آغاز شد."
+    fill_visit(form, photos, notes, DECISION)
+    form.locator("button[type=submit]").click()
+
+    kept = page.locator(".outbox-kept")
+    expect(kept).to_contain_text("اتصال برقرار نیست")
+    expect(page.locator(WAITING)).to_be_visible()
+    expect(page.locator(WAITING)).to_contain_text("۱")
+    check_layout(page)
+    page.screenshot(path=artifacts / "outbox-kept.png", full_page=True)
+
+    # Reloaded with no connection: the form and the project page still open, the visit still waits.
+    page.reload()
+    expect(page.locator("#visit-form")).to_be_visible()
+    expect(page.locator(WAITING)).to_contain_text("۱")
+    page.goto(project)
+    expect(page.locator("#timeline")).to_be_visible()
+    page.locator(WAITING).click()
+    item = page.locator(".outbox-item")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text(data.KAZERUN_POOL)
+    expect(item).to_contain_text("در انتظار ارسال")
+    expect(item.locator(".outbox-photos img")).to_have_count(2)
+    check_layout(page)
+    page.screenshot(path=artifacts / "outbox-page.png", full_page=True)
+
+    # Online again: the outbox page sends it by itself and empties.
+    page.context.set_offline(False)
+    expect(page.locator("[data-outbox-empty]")).to_be_visible(timeout=20_000)
+    expect(page.locator(WAITING)).to_be_hidden()
+    assert outbox_items(page) == 0
+
+    items = timeline_items(page, project, notes)
+    expect(items).to_have_count(1)
+    expect(items.locator(".thumbs img")).to_have_count(2)
+    page.goto("/decisions/")
+    expect(page.locator(".decision-row", has_text=DECISION)).to_have_count(1)
+    unexpected = [item for item in problems.items if "ERR_INTERNET_DISCONNECTED" not in item]
+    assert unexpected == [], problems.items
+
+
+def test_a_dropped_answer_is_sent_again_without_a_second_visit_or_photo(tablet_without_worker: Page, photos):
+    page = tablet_without_worker
+    log_in(page)
+    project = open_project(page)
+    form = open_visit_form(page, project)
+    dropped = []
+
+    def drop_first_answer(route):
+        # The server stores the visit (or the photo), but its answer never reaches the tablet.
+        if route.request.method == "POST" and len(dropped) < 2 and route.request.url.split("/")[-1] not in dropped:
+            dropped.append(route.request.url.split("/")[-1])
+            route.fetch()
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/visits/(new/[^/]+|[0-9a-f-]{36}/photos/[0-9a-f]{64})$"), drop_first_answer)
+    notes = "پاسخ اول گم شد؛ بازدید باید یک بار ثبت شود."
+    decision = "تهیه برآورد هزینه تعمیر سیستم تصفیه"
+    fill_visit(form, photos, notes, decision)
+    form.locator("button[type=submit]").click()
+    kept = page.locator(".outbox-kept")
+    expect(kept).to_be_visible()
+    # The next try, a few seconds later, finds the visit stored and sends the photos the server lacks.
+    expect(kept).to_contain_text("به سرور رسید", timeout=60_000)
+    assert len(dropped) == 2  # the visit's answer and its first photo's were lost
+    assert outbox_items(page) == 0
+
+    items = timeline_items(page, project, notes)
+    expect(items).to_have_count(1)
+    expect(items.locator(".thumbs img")).to_have_count(2)
+    page.goto("/decisions/")
+    expect(page.locator(".decision-row", has_text=decision)).to_have_count(1)
+
+
+def test_a_refused_visit_waits_with_the_message_and_is_corrected_and_sent(tablet_on: Page, photos, artifacts):
+    page = tablet_on
+    log_in(page)
+    controlled(page)
+    project = open_project(page)
+    form = open_visit_form(page, project)
+    page.wait_for_function("async (url) => !!(await caches.match(url))", arg=path_of(page))
+
+    page.context.set_offline(True)
+    tomorrow = format_jalali(clock.today() + timedelta(days=1))
+    notes = "بازدیدی که تاریخش اشتباه وارد شد."
+    fill_visit(form, photos[:1], notes, day=tomorrow)
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".outbox-kept")).to_be_visible()
+    page.context.set_offline(False)
+
+    # The server refuses the date: the visit waits in the outbox with the server's Persian message.
+    expect(page.locator(f"{WAITING}.has-failed")).to_be_visible(timeout=20_000)
+    page.locator(WAITING).click()
+    item = page.locator(".outbox-item")
+    expect(item).to_have_count(1)
+    expect(item.locator(".state")).to_have_text("رد شده توسط سرور")
+    expect(item).to_contain_text("آینده")
+    check_layout(page)
+    page.screenshot(path=artifacts / "outbox-refused.png", full_page=True)
+
+    # Opened in the form: as it was typed, with the message by the date; corrected and saved, it arrives.
+    item.get_by_role("link", name="باز کردن در فرم").click()
+    form = page.locator("#visit-form[data-outbox-ready]")
+    expect(form.locator("#notes")).to_have_value(notes)
+    expect(form.locator("[data-photo-previews] li")).to_have_count(1)
+    expect(form.locator("#errors-visited_on")).to_contain_text("آینده")
+    form.locator("#visited_on").fill(format_jalali(clock.today()))
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/projects/"))
+    items = page.locator("#timeline .timeline-item", has_text=notes)
+    expect(items).to_have_count(1)
+    expect(items.locator(".thumbs img")).to_have_count(1)
+    expect(page.locator(WAITING)).to_be_hidden()
+    assert outbox_items(page) == 0
+
+
+def test_logout_with_a_visit_waiting_asks_and_then_leaves_nothing(tablet_on: Page, photos):
+    page = tablet_on
+    log_in(page)
+    controlled(page)
+    project = open_project(page)
+    page.wait_for_function("async (url) => !!(await caches.match(url))", arg=project)
+    form = open_visit_form(page, project)
+    # The server does not take visits just now: the visit stays waiting.
+    page.context.route(re.compile(r"/account/form-token$"), lambda route: route.fulfill(status=503, body="{}"))
+    fill_visit(form, [], "بازدیدی که پیش از خروج ارسال نشد.")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".outbox-kept")).to_be_visible()
+    expect(page.locator(WAITING)).to_contain_text("۱")
+
+    # Asked, the director stays: still logged in, the visit still waiting.
+    with page.expect_event("dialog") as asked:
+        page.get_by_role("button", name="خروج").click()
+    assert "۱ بازدید هنوز ارسال نشده است" in asked.value.message
+    asked.value.dismiss()
+    expect(page.locator(WAITING)).to_contain_text("۱")
+    assert outbox_items(page) == 1
+
+    # Asked again, the director logs out: the tablet keeps nothing of theirs.
+    with page.expect_event("dialog") as asked:
+        page.get_by_role("button", name="خروج").click()
+    with page.expect_navigation():
+        asked.value.accept()
+    page.wait_for_url(re.compile(r"/login"))
+    controlled(page)  # registered afresh by the login page: the server's Clear-Site-Data removed the old one
+    assert outbox_items(page) == 0
+    page.context.set_offline(True)
+    page.goto(project)
+    expect(page.locator("h1")).to_contain_text("اتصال برقرار نیست")
+    expect(page.locator("#timeline")).to_have_count(0)
+    page.context.set_offline(False)
