@@ -3,6 +3,7 @@ and arrives exactly once when the connection returns; a refused one waits to be 
 Every flow runs against a live server on SQLite and on PostgreSQL."""
 import io
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -270,3 +271,63 @@ def test_logout_with_a_visit_waiting_asks_and_then_leaves_nothing(tablet_on: Pag
     expect(page.locator("h1")).to_contain_text("اتصال برقرار نیست")
     expect(page.locator("#timeline")).to_have_count(0)
     page.context.set_offline(False)
+
+
+@pytest.fixture
+def camera_photos(tmp_path):
+    """Two 12-megapixel JPEGs with a camera photo's detail (about 2.4 MB each)."""
+    paths = []
+    for name, sigma in (("pool-12mp.jpg", 40), ("tiles-12mp.jpg", 45)):
+        width, height = 4000, 3000
+        light = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+        grain = Image.effect_noise((width // 4, height // 4), sigma).resize((width, height), Image.BICUBIC)
+        path = tmp_path / name
+        Image.blend(light, grain.convert("RGB"), 0.5).save(path, "JPEG", quality=92)
+        paths.append(path)
+    return paths
+
+
+# Chromium's throttling of a weak mobile link, as the issue measured it: 400 ms, 50 KB/s down, 20 KB/s up.
+WEAK_LINK = {"offline": False, "latency": 400, "downloadThroughput": 50 * 1024, "uploadThroughput": 20 * 1024}
+
+
+def test_two_camera_photos_leave_the_tablet_shrunk_with_progress_throughout(tablet: Page, camera_photos, artifacts):
+    page = tablet
+    log_in(page)
+    project = open_project(page)
+    form = open_visit_form(page, project)
+    notes = "بازدید با دو عکس دوربین تبلت روی اتصال ضعیف."
+    fill_visit(form, camera_photos, notes)
+    progress: list[tuple[float, int, int]] = []
+    confirmed = []
+    page.expose_function("recordProgress", lambda sent, total: progress.append((time.monotonic(), sent, total)))
+    page.expose_function("recordSent", lambda: confirmed.append(time.monotonic()))
+    page.evaluate("""() => document.addEventListener("pishraft:outbox", (event) => {
+        if (event.detail.state === "sending") window.recordProgress(event.detail.sent, event.detail.total);
+        if (event.detail.state === "sent") window.recordSent();
+    })""")
+    page.context.new_cdp_session(page).send("Network.emulateNetworkConditions", WEAK_LINK)
+
+    started = time.monotonic()
+    with page.expect_navigation(timeout=180_000):
+        form.locator("button[type=submit]").click()
+        expect(form.locator("[data-outbox-progress]")).to_be_visible()
+        expect(form.locator("button[type=submit]")).to_be_disabled()  # a second tap sends nothing twice
+    seconds = confirmed[0] - started
+
+    # The photos left as display copies: a few hundred KB each, not 2.4 MB.
+    sent_bytes = progress[-1][2]
+    assert sent_bytes < 1_100_000, sent_bytes
+    # Progress was reported all along: never a gap of more than 3 s on the way, and it reached the end.
+    moments = [started, *(moment for moment, _sent, _total in progress)]
+    assert max(b - a for a, b in zip(moments, moments[1:], strict=False)) < 3
+    assert progress[-1][1] == sent_bytes
+    assert [sent for _m, sent, _t in progress] == sorted(sent for _m, sent, _t in progress)
+    # Measured, never asserted (speed is the benchmarks' business): the issue's goal is under 60 s.
+    (artifacts / "outbox-weak-link.txt").write_text(
+        f"two 12 MP photos on 400 ms, 50 KB/s down, 20 KB/s up: confirmed {seconds:.1f} s after the tap; "
+        f"{sent_bytes / 1024:.0f} KB sent (the originals: "
+        f"{sum(path.stat().st_size for path in camera_photos) / 1024:.0f} KB)\n")
+    items = page.locator("#timeline .timeline-item", has_text=notes)
+    expect(items).to_have_count(1)
+    expect(items.locator(".thumbs img")).to_have_count(2)

@@ -18,7 +18,7 @@
 
   class Retry extends Error {} // the item stays waiting: no connection, a stall, a server error, an ended login
   class Refusal extends Error { // the server said no: the item waits for the user to correct or discard it
-    constructor(errors) { super(Object.values(errors)[0] || TEXT.refused); this.errors = errors; }
+    constructor(errors) { super(TEXT.refused); this.errors = errors; }
   }
 
   // ---- the store: one record per visit, its photos' blobs inside it, so an item is saved in one transaction ----
@@ -295,7 +295,7 @@
     const storage = page.querySelector("[data-outbox-storage]");
     if (navigator.storage && navigator.storage.estimate) {
       const { usage, quota } = await navigator.storage.estimate();
-      const megabytes = (bytes) => digits((bytes / 1048576).toFixed(1));
+      const megabytes = (bytes) => (bytes / 1048576).toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 });
       storage.textContent = fill(page.dataset.storage, { used: megabytes(usage), free: megabytes(quota - usage) });
       storage.hidden = false;
     }
