@@ -72,10 +72,12 @@ def open_visit_form(page: Page, project: str):
     return form
 
 
-def fill_visit(form, photos, notes: str, decision: str | None = None, day: str | None = None) -> None:
+def fill_visit(form, photos, notes: str, decision: str | None = None, day: str | None = None,
+               progress: str | None = "۴۰") -> None:
     if day:
         form.locator("#visited_on").fill(day)
-    form.locator("#observed_progress").fill("۴۰")
+    if progress:
+        form.locator("#observed_progress").fill(progress)
     form.locator("#notes").fill(notes)
     if photos:
         form.locator("#photos").set_input_files([str(path) for path in photos])
@@ -105,16 +107,33 @@ def outbox_items(page: Page) -> int:
     })""")
 
 
-def test_a_visit_saved_offline_survives_a_reload_and_arrives_once(tablet_on: Page, photos, artifacts):
-    page = tablet_on
-    problems = Problems(page)
+def arrived_once(page: Page, project: str, notes: str, photos: int, decision: str) -> None:
+    """The visit is on the project's timeline once with its photos, its decision once in the decision list, and
+    nothing is left in the outbox."""
+    assert outbox_items(page) == 0
+    items = timeline_items(page, project, notes)
+    expect(items).to_have_count(1)
+    expect(items.locator(".thumbs img")).to_have_count(photos)
+    page.goto("/decisions/")
+    expect(page.locator(".decision-row", has_text=decision)).to_have_count(1)
+
+
+def offline_on_a_kept_visit_form(page: Page):
+    """Log in, open the Kazerun pool's new-visit form while online (so the tablet keeps it), then lose the connection:
+    the project's path and the form."""
     log_in(page)
     controlled(page)
     project = open_project(page)
     form = open_visit_form(page, project)
     page.wait_for_function("async (url) => !!(await caches.match(url))", arg=path_of(page))
-
     page.context.set_offline(True)
+    return project, form
+
+
+def test_a_visit_saved_offline_survives_a_reload_and_arrives_once(tablet_on: Page, photos, artifacts):
+    page = tablet_on
+    problems = Problems(page)
+    project, _form = offline_on_a_kept_visit_form(page)
     page.reload()
     form = page.locator("#visit-form[data-outbox-ready]")
     notes = "بازدید بی‌اتصال: کاشی‌کاری کف استخر آغاز شد."
@@ -147,13 +166,7 @@ def test_a_visit_saved_offline_survives_a_reload_and_arrives_once(tablet_on: Pag
     page.context.set_offline(False)
     expect(page.locator("[data-outbox-empty]")).to_be_visible(timeout=20_000)
     expect(page.locator(WAITING)).to_be_hidden()
-    assert outbox_items(page) == 0
-
-    items = timeline_items(page, project, notes)
-    expect(items).to_have_count(1)
-    expect(items.locator(".thumbs img")).to_have_count(2)
-    page.goto("/decisions/")
-    expect(page.locator(".decision-row", has_text=DECISION)).to_have_count(1)
+    arrived_once(page, project, notes, 2, DECISION)
     unexpected = [item for item in problems.items if "ERR_INTERNET_DISCONNECTED" not in item]
     assert unexpected == [], problems.items
 
@@ -184,24 +197,12 @@ def test_a_dropped_answer_is_sent_again_without_a_second_visit_or_photo(tablet_w
     # The next try, a few seconds later, finds the visit stored and sends the photos the server lacks.
     expect(kept).to_contain_text("به سرور رسید", timeout=60_000)
     assert len(dropped) == 2  # the visit's answer and its first photo's were lost
-    assert outbox_items(page) == 0
-
-    items = timeline_items(page, project, notes)
-    expect(items).to_have_count(1)
-    expect(items.locator(".thumbs img")).to_have_count(2)
-    page.goto("/decisions/")
-    expect(page.locator(".decision-row", has_text=decision)).to_have_count(1)
+    arrived_once(page, project, notes, 2, decision)
 
 
 def test_a_refused_visit_waits_with_the_message_and_is_corrected_and_sent(tablet_on: Page, photos, artifacts):
     page = tablet_on
-    log_in(page)
-    controlled(page)
-    project = open_project(page)
-    form = open_visit_form(page, project)
-    page.wait_for_function("async (url) => !!(await caches.match(url))", arg=path_of(page))
-
-    page.context.set_offline(True)
+    project, form = offline_on_a_kept_visit_form(page)
     tomorrow = format_jalali(clock.today() + timedelta(days=1))
     notes = "بازدیدی که تاریخش اشتباه وارد شد."
     fill_visit(form, photos[:1], notes, day=tomorrow)
@@ -297,7 +298,7 @@ def test_two_camera_photos_leave_the_tablet_shrunk_with_progress_throughout(tabl
     project = open_project(page)
     form = open_visit_form(page, project)
     notes = "بازدید با دو عکس دوربین تبلت روی اتصال ضعیف."
-    fill_visit(form, camera_photos, notes)
+    fill_visit(form, camera_photos, notes, progress=None)  # the shared server's other tests read the progress
     progress: list[tuple[float, int, int]] = []
     confirmed = []
     page.expose_function("recordProgress", lambda sent, total: progress.append((time.monotonic(), sent, total)))
@@ -313,6 +314,8 @@ def test_two_camera_photos_leave_the_tablet_shrunk_with_progress_throughout(tabl
         form.locator("button[type=submit]").click()
         expect(form.locator("[data-outbox-progress]")).to_be_visible()
         expect(form.locator("button[type=submit]")).to_be_disabled()  # a second tap sends nothing twice
+        expect(form.locator("[data-outbox-status]")).to_contain_text("در حال ارسال")
+        page.screenshot(path=artifacts / "outbox-progress.png")
     seconds = confirmed[0] - started
 
     # The photos left as display copies: a few hundred KB each, not 2.4 MB.
