@@ -334,3 +334,21 @@ def test_two_camera_photos_leave_the_tablet_shrunk_with_progress_throughout(tabl
     items = page.locator("#timeline .timeline-item", has_text=notes)
     expect(items).to_have_count(1)
     expect(items.locator(".thumbs img")).to_have_count(2)
+
+
+def test_a_full_tablet_says_so_and_the_form_keeps_the_visit(tablet: Page, photos):
+    page = tablet
+    # The tablet's storage has no room left (what navigator.storage.estimate says on a full iPad).
+    page.add_init_script("navigator.storage.estimate = async () => ({ usage: 999_999, quota: 1_000_000 });")
+    log_in(page)
+    form = open_visit_form(page, open_project(page))
+    notes = "بازدیدی که روی تبلت پر جا نشد."
+    fill_visit(form, photos, notes, progress=None)
+    form.locator("button[type=submit]").click()
+
+    expect(form.locator("[data-outbox-status]")).to_contain_text("حافظهٔ تبلت پر است")
+    expect(form.locator("button[type=submit]")).to_be_enabled()
+    expect(form.locator("#notes")).to_have_value(notes)
+    expect(form.locator("[data-photo-previews] li")).to_have_count(2)
+    assert outbox_items(page) == 0
+    expect(page.locator(WAITING)).to_be_hidden()

@@ -10,8 +10,8 @@ from flask_login import current_user
 bp = Blueprint("shell", __name__)
 
 # Every page's own stylesheets and scripts, htmx and the icons; the fonts are read from app.css (SHELL_FONTS).
-STATIC_FILES = ("app.css", "visits.css", "persian.js", "app.js", "shell.js", "outbox.js", "jalali-picker.js",
-                "visits.js", "vendor/htmx.min.js", "icons/icon-192.png")
+STATIC_FILES = ("app.css", "visits.css", "persian.js", "app.js", "shell.js", "outbox.js", "outbox-page.js",
+                "jalali-picker.js", "visits.js", "vendor/htmx.min.js", "icons/icon-192.png")
 FONT_URL = re.compile(r'url\("([^"]+\.woff2)"\)')
 # Names the logged-in user of an HTML response, so that the service worker keeps each user's pages apart.
 USER_HEADER = "X-Pishraft-User"

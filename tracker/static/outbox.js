@@ -1,7 +1,7 @@
 // The tablet's outbox: a visit saved on the tablet waits in IndexedDB until the server has confirmed the visit and
 // every photo. On every page of a logged-in user: sends when the app starts, when the connection returns and with
-// capped backoff in between (Safari has no background sync), keeps the header's count, asks before a logout loses
-// items, and draws the outbox page. The visit form hands items over through Pishraft.outbox (visits.js).
+// capped backoff in between (Safari has no background sync), keeps the header's count, and asks before a logout
+// loses items. The visit form (visits.js) and the outbox page (outbox-page.js) use it through Pishraft.outbox.
 (function () {
   "use strict";
 
@@ -27,16 +27,29 @@
     opened ||= new Promise((resolve, reject) => {
       const request = indexedDB.open("pishraft-outbox", 1);
       request.onupgradeneeded = () => request.result.createObjectStore("visits", { keyPath: "id" });
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
+      request.onsuccess = () => {
+        // iPadOS closes the connection of a page left in the background: the next use opens a new one.
+        request.result.onclose = () => { opened = null; };
+        resolve(request.result);
+      };
+      request.onerror = () => { opened = null; reject(request.error); };
     });
     return opened;
   }
 
+  async function begin(mode) {
+    try {
+      return (await database()).transaction("visits", mode);
+    } catch (error) {
+      if (error.name !== "InvalidStateError") throw error; // closed under us without a close event (iPadOS)
+      opened = null;
+      return (await database()).transaction("visits", mode);
+    }
+  }
+
   async function run(mode, work) {
-    const db = await database();
+    const transaction = await begin(mode);
     return new Promise((resolve, reject) => {
-      const transaction = db.transaction("visits", mode);
       const request = work(transaction.objectStore("visits"));
       transaction.oncomplete = () => resolve(request.result);
       transaction.onerror = transaction.onabort = () => reject(transaction.error);
@@ -231,112 +244,13 @@
     ));
   });
 
-  // ---- the outbox page ---------------------------------------------------------------------------------------
-  function dataUrl(blob) {
-    return new Promise((resolve, reject) => {
-      const reader = new FileReader();
-      reader.onload = () => resolve(reader.result);
-      reader.onerror = () => reject(reader.error);
-      reader.readAsDataURL(blob);
-    });
-  }
-
-  // The last resort when the tablet cannot send: the item as a JSON file, its photos inside as data URLs.
-  async function download(item) {
-    const photos = await Promise.all(item.photos.map(async ({ blob, ...photo }) => ({ ...photo, data: await dataUrl(blob) })));
-    const file = new Blob([JSON.stringify({ ...item, photos }, null, 1)], { type: "application/json" });
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(file);
-    link.download = `pishraft-visit-${item.visitedOn.replace(/\D+/g, "-")}-${item.id.slice(0, 8)}.json`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-  }
-
-  async function drawPage(page) {
-    const list = page.querySelector("[data-outbox-items]");
-    const empty = page.querySelector("[data-outbox-empty]");
-    if (!usable) {
-      empty.textContent = page.dataset.unsupported;
-      empty.hidden = false;
-      return;
-    }
-    const template = page.querySelector("template[data-outbox-item]");
-    list.querySelectorAll("img").forEach((image) => URL.revokeObjectURL(image.src));
-    list.replaceChildren();
-    for (const item of await items()) {
-      const row = template.content.firstElementChild.cloneNode(true);
-      const slot = (name) => row.querySelector(`[data-slot="${name}"]`);
-      row.dataset.id = item.id;
-      slot("project").textContent = item.project;
-      slot("date").textContent = digits(item.visitedOn);
-      slot("state").textContent = TEXT[item.state === "sending" ? "waiting" : item.state];
-      slot("state").classList.add(`state-${item.state}`);
-      slot("count").textContent = fill(page.dataset.photos, { count: digits(item.photos.length) });
-      item.photos.forEach((photo) => {
-        const image = document.createElement("img");
-        image.src = URL.createObjectURL(photo.blob);
-        image.alt = photo.caption || photo.name;
-        const cell = document.createElement("li");
-        cell.append(image);
-        slot("photos").append(cell);
-      });
-      slot("message").textContent = item.message || "";
-      Object.values(item.errors || {}).forEach((message) => {
-        slot("errors").append(Object.assign(document.createElement("li"), { textContent: message }));
-      });
-      if (item.state === "failed") {
-        slot("open").href = `${item.page}#outbox=${item.id}`;
-        slot("open").hidden = false;
-      }
-      list.append(row);
-    }
-    empty.textContent = page.dataset.empty;
-    empty.hidden = list.children.length > 0;
-    const storage = page.querySelector("[data-outbox-storage]");
-    if (navigator.storage && navigator.storage.estimate) {
-      const { usage, quota } = await navigator.storage.estimate();
-      const megabytes = (bytes) => (bytes / 1048576).toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 });
-      storage.textContent = fill(page.dataset.storage, { used: megabytes(usage), free: megabytes(quota - usage) });
-      storage.hidden = false;
-    }
-  }
-
-  function setUpPage(page) {
-    page.addEventListener("click", async (event) => {
-      const button = event.target.closest("[data-do]");
-      const row = button && button.closest("[data-id]");
-      if (!row) return;
-      const item = await get(row.dataset.id);
-      if (!item) return drawPage(page);
-      if (button.dataset.do === "download") return download(item);
-      if (button.dataset.do === "discard") {
-        if (!window.confirm(page.dataset.discard)) return undefined;
-        await remove(item.id);
-        showCount();
-        return drawPage(page);
-      }
-      button.disabled = true;
-      await sendNow(item.id).catch(() => undefined);
-      return drawPage(page);
-    });
-    document.addEventListener("pishraft:outbox", (event) => {
-      const row = page.querySelector(`[data-id="${event.detail.id}"]`);
-      const bar = row && row.querySelector('[data-slot="progress"]');
-      if (bar && event.detail.state === "sending") {
-        bar.hidden = false;
-        bar.value = Math.round((100 * event.detail.sent) / event.detail.total);
-      } else {
-        drawPage(page);
-      }
-    });
-    drawPage(page);
-  }
-
-  window.Pishraft = Object.assign(window.Pishraft || {}, { outbox: usable ? { save, get, sendNow } : null });
+  const discard = async (id) => { await remove(id); showCount(); };
+  // For the visit form (visits.js) and the outbox page (outbox-page.js); null where the outbox cannot work.
+  window.Pishraft = Object.assign(window.Pishraft || {}, {
+    outbox: usable ? { save, get, items, sendNow, discard, words: TEXT } : null,
+  });
 
   document.addEventListener("DOMContentLoaded", () => {
-    const page = document.querySelector("[data-outbox-page]");
-    if (page) setUpPage(page);
     if (!usable) return;
     showCount();
     sendSoon();
