@@ -87,9 +87,10 @@ def test_gunicorn_with_the_config_logs_json_and_keeps_the_proxys_request_id(tmp_
     assert response.status_code == 200 and response.headers["X-Request-Id"] == "0123456789abcdef0123456789abcdef"
     lines = [json.loads(line) for line in output.splitlines() if line.strip()]  # every line is JSON
     assert any(line["logger"] == "gunicorn.error" and "Booting worker" in line["message"] for line in lines)
-    [served] = [line for line in lines if line["logger"] == "tracker.requests"]
-    assert served["request_id"] == "0123456789abcdef0123456789abcdef"
-    assert served["route"] == "/healthz" and served["status"] == 200
+    # One line a request; a loaded machine may need a second try after the client's 2 s timeout.
+    served = [line for line in lines if line["logger"] == "tracker.requests"]
+    assert served and all((line["request_id"], line["route"], line["status"])
+                          == ("0123456789abcdef0123456789abcdef", "/healthz", 200) for line in served), served
 
 
 def test_nginx_takes_the_largest_request_the_app_takes():
