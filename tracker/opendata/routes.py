@@ -1,30 +1,20 @@
 """URL rules of the open data: OC4IDS packages for logged-in users (what they see) and for the public (the projects
-marked public). Every answer is JSON, errors too."""
-from flask import Blueprint, Response, current_app, request, url_for
+marked public). A refusal is JSON for a client that asks for JSON, the Persian error page for a browser."""
+from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from tracker.core.db import get_session
-from tracker.core.errors import Forbidden, NotFound
-from tracker.core.htmx import json_errors
+from tracker.core.htmx import json_errors, wants_json
 from tracker.core.i18n import gettext as _
 from tracker.opendata import queries
 
 bp = Blueprint("opendata", __name__)
 
 
-@bp.errorhandler(NotFound)
-def _not_found(_error):
-    return json_errors({"request": _("There is no such package.")}, 404)
-
-
-@bp.errorhandler(Forbidden)
-def _forbidden(_error):
-    return json_errors({"request": _("You may not do this.")}, 403)
-
-
 def _package(endpoint: str, user, province_ref: str | None) -> Response:
-    """The package as JSON (an attachment named after it when the page's download link asks), or a JSON 404."""
+    """The package as JSON (an attachment named after it when the page's download link asks); a 404 for a province
+    the reader does not see, and for a package that would hold no project (a package holds at least one)."""
     session = get_session()
     province = queries.get_province(session, user, province_ref) if province_ref is not None else None
     path = url_for(endpoint, province=province.code) if province else url_for(endpoint)
@@ -36,7 +26,10 @@ def _package(endpoint: str, user, province_ref: str | None) -> Response:
             document_url=lambda brief: current_app.config["BASE_URL"].rstrip("/") + url_for(
                 "briefs.download", brief_id=brief.id))
     if package is None:
-        return json_errors({"request": _("No project is published here yet.")}, 404)
+        message = _("No project is published here yet.")
+        if wants_json():
+            return json_errors({"request": message}, 404)
+        return make_response(render_template("error.html", status=404, message=message), 404)
     response = Response(package.to_json().encode(), mimetype="application/json")
     if request.args.get("download") == "1":
         name = f"oc4ids-{province.code if province else 'all'}.json"
