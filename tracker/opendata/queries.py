@@ -1,6 +1,7 @@
 """OC4IDS packages built from the lower areas' reads, narrowed to what the reader may see: a user's scope, or,
 for the public (no user), the projects a director marked public, without briefs (their PDFs name people)."""
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -85,6 +86,7 @@ def _moment(moment: datetime.datetime) -> str:
     return clock.utc(moment).isoformat(timespec="seconds")
 
 
+@functools.cache  # jdatetime is slow to convert, and a country's package names the same few years thousands of times
 def fiscal_year_period(year: int) -> oc4ids.Period:
     """A Jalali fiscal year (1 Farvardin to the end of Esfand) in ISO dates, in Tehran's time."""
     first = jdatetime.date(year, 1, 1).togregorian()
