@@ -256,3 +256,23 @@ def test_a_province_without_a_directorate_agency_is_published_by_the_setting(app
     [project] = json.loads(package.to_json())["projects"]
     assert project["publicAuthority"] == {"id": "directorate-zanjan",
                                           "name": "اداره‌کل تعاون، کار و رفاه اجتماعی استان زنجان"}
+
+
+def test_the_project_list_links_to_the_package_of_its_province(client, make, login):
+    make.project()
+    login(make.admin)
+    fars = make.province("Fars")
+    assert 'href="/opendata/oc4ids.json?download=1"' in client.get("/projects/").get_data(as_text=True)
+    filtered = client.get(f"/projects/?province={fars.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f'href="/opendata/oc4ids/{fars.id}.json?download=1"' in filtered
+    download = client.get(f"/opendata/oc4ids/{fars.id}.json?download=1")
+    assert download.headers["Content-Disposition"] == 'attachment; filename="oc4ids-fars.json"'
+
+
+def test_editing_a_public_project_keeps_it_public(db, fars):
+    director, _head, project = fars
+    project_services.set_public(db, actor=director, project=project, public=True)
+    data = project_services.ProjectData(name=project.name, facility_id=project.facility_id,
+                                        status=ProjectStatus.in_progress)
+    project_services.update_project(db, actor=director, project=project, data=data)
+    assert project.is_public and project.status == ProjectStatus.in_progress
