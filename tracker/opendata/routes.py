@@ -17,14 +17,14 @@ def _package(endpoint: str, user, province_ref: str | None) -> Response:
     the reader does not see, and for a package that would hold no project (a package holds at least one)."""
     session = get_session()
     province = queries.get_province(session, user, province_ref) if province_ref is not None else None
+    base = current_app.config["BASE_URL"].rstrip("/")
     path = url_for(endpoint, province=province.code) if province else url_for(endpoint)
     # The published data is in Persian whatever the reader's interface language, like the briefs.
     with force_locale("fa"):
         package = queries.build_package(
-            session, user=user, province=province, uri=current_app.config["BASE_URL"].rstrip("/") + path,
+            session, user=user, province=province, uri=base + path,
             settings=queries.PackageSettings.from_config(current_app.config),
-            document_url=lambda brief: current_app.config["BASE_URL"].rstrip("/") + url_for(
-                "briefs.download", brief_id=brief.id))
+            document_url=lambda brief: base + url_for("briefs.download", brief_id=brief.id))
     if package is None:
         message = _("No project is published here yet.")
         if wants_json():
