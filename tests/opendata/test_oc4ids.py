@@ -125,10 +125,13 @@ def test_a_package_says_what_it_is_and_who_published_it(app, db, make, kazerun, 
 
 def test_the_prefix_and_base_url_are_settings(app, make, login):
     app.config.update(OC4IDS_PREFIX="oc4ids-abc123-", BASE_URL="https://pishraft.example.org/")
-    project = make.project()
+    project = make.project(facility=make.facility(latitude=29.6167, longitude=51.65, address="خیابان کارگر"))
     package = package_of(login(make.admin), "/opendata/oc4ids.json")
     assert ids(package) == {f"oc4ids-abc123-{project.id}"}
     assert package["uri"] == "https://pishraft.example.org/opendata/oc4ids.json"
+    [location] = package["projects"][0]["locations"]
+    assert location["geometry"] == {"type": "Point", "coordinates": [51.65, 29.6167]}  # GeoJSON: longitude first
+    assert location["address"]["streetAddress"] == "خیابان کارگر"
 
 
 def test_a_package_holds_only_what_its_reader_sees(client, db, make, login):
