@@ -38,6 +38,11 @@ Then a password-reset request for an account that exists and one that does not, 
 
     bench: password_reset known_ms=… unknown_ms=… ratio=… db=… runs=…
 
+Then the OC4IDS open data packages of 2,000 projects, in-process (bench/opendata.py):
+
+    bench: oc4ids_public p50_ms=… max_ms=… statements=… projects=… kb=… db=… runs=…
+    bench: oc4ids_province p50_ms=… max_ms=… statements=… projects=… kb=… db=… runs=…
+
 Last, a soak (bench/soak.py): 16 users, each logged in through the form, mixing reads and writes (the list, a
 project page, budget cell saves, visits with a photo, decision state changes) through the real forms for 60 s
 (`--soak-seconds`) against gunicorn (4 workers, `--soak-workers`), then a check that every write answered with
@@ -46,8 +51,8 @@ lost_writes are 0:
 
     bench: soak requests=… errors=0 lost_writes=0 p95_ms=… conflicts=… users=16 seconds=60 db=… p50_ms=… rps=… …
 
-`--only projects`, `--only budgets`, `--only photos`, `--only briefs`, `--only reminders`, `--only accounts` or
-`--only soak` runs one of them.
+`--only projects`, `--only budgets`, `--only photos`, `--only briefs`, `--only reminders`, `--only accounts`,
+`--only opendata` or `--only soak` runs one of them.
 """
 import argparse
 import os
@@ -64,7 +69,19 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import accounts, briefs, budgets, database, load, photos, reminders, seed, server, soak  # noqa: E402
+from bench import (  # noqa: E402
+    accounts,
+    briefs,
+    budgets,
+    database,
+    load,
+    opendata,
+    photos,
+    reminders,
+    seed,
+    server,
+    soak,
+)
 from bench.inprocess import Statement, StatementCounter  # noqa: E402
 from tracker.core.db import make_engine  # noqa: E402
 from tracker.core.persian import format_number, normalize_search  # noqa: E402
@@ -179,7 +196,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=load.CONCURRENCY, help="connections at once")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the measured queries")
-    parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders", "accounts", "soak"),
+    parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders", "accounts",
+                                           "opendata", "soak"),
                         help="measure only one of the parts described above")
     parser.add_argument("--budget-requests", type=int, default=200,
                         help="measured grid loads and cell saves per size (default 200)")
@@ -211,6 +229,8 @@ def main() -> int:
         reminders.run(args)
     if args.only in (None, "accounts"):
         accounts.run(args)
+    if args.only in (None, "opendata"):
+        opendata.run(args)
     if args.only in (None, "soak"):
         soak.run(args, secret_key)
     print(f"bench: done seconds={time.monotonic() - started:.0f}", file=sys.stderr)

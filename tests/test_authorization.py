@@ -23,6 +23,7 @@ from tracker.decisions.services import DecisionData
 from tracker.meetings.services import AgendaData
 from tracker.milestones import services as milestones
 from tracker.places import services as place_services
+from tracker.projects import services as project_services
 from tracker.reminders import services as reminder_services
 from tracker.reminders.models import Delivery, Notice, Reminder
 from tracker.visits.models import Photo
@@ -39,6 +40,8 @@ EDITORS = frozenset({ADMIN, DIRECTOR, HEAD, STAFF})
 CORRECTORS = frozenset({ADMIN, DIRECTOR, HEAD})
 BUDGETERS = frozenset({ADMIN, BUDGET})
 ADMINS = frozenset({ADMIN})
+# Who puts a project in the public open data: an administrator or a director of the whole province.
+PUBLISHERS = frozenset({ADMIN, DIRECTOR})
 PUBLIC = "public"  # answers without a login, to anyone
 
 # Where the record is, seen from the Fars users: their own county (Kazerun), another county of Fars (Shiraz),
@@ -90,6 +93,7 @@ TABLE: dict[str, Row] = {
     "/projects/check": Row(None, None, EVERYONE),
     "/projects/<ref>": Row("project", EVERYONE),
     "/projects/<ref>/edit": Row("project", EDITORS, EDITORS),
+    "/projects/<ref>/public": Row("project", None, PUBLISHERS),
     "/projects/partners/check": Row(None, None, EVERYONE),
     "/projects/<ref>/partners/new": Row("project", EDITORS, EDITORS),
     "/projects/<ref>/partners/<int:partner_id>/edit": Row("partner", EDITORS, EDITORS),
@@ -145,6 +149,11 @@ TABLE: dict[str, Row] = {
     "/briefs/constituencies/<int:constituency_id>": Row("constituency", EVERYONE, EDITORS),
     "/briefs/constituencies/<int:constituency_id>/preview": Row("constituency", EVERYONE),
     "/briefs/<int:brief_id>/download": Row("brief", EVERYONE),
+    # open data: the packages of what the user sees, and the public ones (projects marked public, no login)
+    "/opendata/oc4ids.json": Row(None, EVERYONE),
+    "/opendata/oc4ids/<province>.json": Row("province", EVERYONE),
+    "/public/oc4ids.json": Row(None, PUBLIC),
+    "/public/oc4ids/<province>.json": Row("province", PUBLIC),
     # reminders: one's own notices and settings; the administrator's settings, holidays and outbox
     "/notices/": Row(None, EVERYONE),
     "/notices/bell": Row(None, EVERYONE),
@@ -165,7 +174,7 @@ TABLE: dict[str, Row] = {
     "/reminders/outbox/<int:delivery_id>": Row("delivery", ADMINS),
 }
 # Records of a province with no county: a county head sees those of their province.
-PROVINCE_WIDE = {"agency"}
+PROVINCE_WIDE = {"agency", "province"}
 # Records that belong to no place (reference data, users) or to the user alone (their notices, the feed's token).
 UNPLACED = {"user", "source", "holiday", "delivery", "notice", "login"}
 # URL arguments that name no record.
@@ -228,6 +237,7 @@ def build_world(app, make, tmp_path) -> tuple[dict, dict, dict]:
                                                           name=f"حوزه انتخابیه {county_name}")
         county.constituency_id = constituency.id
         project = make.project(county=county_name, province=province)
+        project_services.set_public(db, actor=make.admin, project=project, public=True)
         agency = make.agency(province=province)
         partner = make.partner(project, agency)
         line = make.budget(project, 1405, source, approved=1_000_000)
@@ -263,6 +273,7 @@ def build_world(app, make, tmp_path) -> tuple[dict, dict, dict]:
         db.flush()
         places[place] = {
             "project": {"ref": project.slug},
+            "province": {"province": make.province(province).code},
             "partner": {"ref": project.slug, "partner_id": partner.id},
             "facility": {"facility_id": project.facility_id},
             "agency": {"agency_id": agency.id},

@@ -34,6 +34,7 @@ from tracker.demo import data as demo_data
 from tracker.demo.cli import demo_cli
 from tracker.meetings.routes import bp as meetings_bp
 from tracker.milestones.routes import bp as milestones_bp
+from tracker.opendata.routes import bp as opendata_bp
 from tracker.projects.routes import agencies_bp, facilities_bp
 from tracker.projects.routes import bp as projects_bp
 from tracker.reminders.cli import reminders_cli, scheduler
@@ -151,6 +152,7 @@ def _wire(app: Flask) -> None:
     app.register_blueprint(visits_bp, url_prefix="/visits")
     app.register_blueprint(decisions_bp, url_prefix="/decisions")
     app.register_blueprint(meetings_bp, url_prefix="/meetings")
+    app.register_blueprint(opendata_bp)
     shell.init_app(app)  # the manifest, the service worker and the offline page
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "home", lambda: redirect(url_for("projects.index")))

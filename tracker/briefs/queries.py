@@ -270,6 +270,15 @@ def project_briefs(session: Session, project: Project) -> list[IssuedBrief]:
     return _issued(session, Brief.project_id == project.id)
 
 
+def briefs_of(session: Session, project_ids: list[int]) -> dict[int, list[Brief]]:
+    """The briefs issued on several projects, oldest first, by project."""
+    found: dict[int, list[Brief]] = {}
+    for brief in session.exec(select(Brief).where(col(Brief.project_id).in_(project_ids))
+                              .order_by(col(Brief.generated_at), col(Brief.id))).all():
+        found.setdefault(brief.project_id, []).append(brief)
+    return found
+
+
 def constituency_briefs(session: Session, constituency: Constituency) -> list[IssuedBrief]:
     """The briefs issued on a constituency, newest first."""
     return _issued(session, Brief.constituency_id == constituency.id)

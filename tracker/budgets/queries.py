@@ -234,6 +234,19 @@ def project_budget(session: Session, project: Project) -> ProjectBudget:
     return ProjectBudget(list(years.values()))
 
 
+def lines_of(session: Session, project_ids: list[int]) -> dict[int, list[SourceLine]]:
+    """The budget lines of several projects with their sources, by project, oldest year first."""
+    found: dict[int, list[SourceLine]] = {}
+    for line, source in session.exec(
+        select(BudgetLine, FundingSource)
+        .join(FundingSource, FundingSource.id == BudgetLine.source_id)
+        .where(col(BudgetLine.project_id).in_(project_ids))
+        .order_by(col(BudgetLine.fiscal_year), col(FundingSource.position), col(FundingSource.id))
+    ).all():
+        found.setdefault(line.project_id, []).append(SourceLine(line, source))
+    return found
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     """One ledger entry with the name of who made it."""

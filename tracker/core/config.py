@@ -66,6 +66,10 @@ def load_settings(instance_path: Path) -> dict:
         # province's code, {kind}: p (project) or c (constituency). Python format syntax: {seq:04d} pads.
         "BRIEF_NUMBER_FORMAT": os.environ.get("TRACKER_BRIEF_NUMBER_FORMAT", "{year}/{seq}/گ"),
         "BRIEF_CLASSIFICATION": os.environ.get("TRACKER_BRIEF_CLASSIFICATION", ""),
+        # Open data (OC4IDS): the prefix of every project's id (register one: oc4ids-xxxxxx-), and who publishes
+        # the package of the whole country (a province's package is published by its directorate, as above).
+        "OC4IDS_PREFIX": os.environ.get("TRACKER_OC4IDS_PREFIX", "oc4ids-pishraft-"),
+        "OC4IDS_PUBLISHER": os.environ.get("TRACKER_OC4IDS_PUBLISHER", "وزارت تعاون، کار و رفاه اجتماعی"),
         "DEMO": _flag("TRACKER_DEMO"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

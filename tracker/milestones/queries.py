@@ -42,6 +42,15 @@ def project_milestones(session: Session, project_id: int, today: date | None = N
     ]
 
 
+def milestones_of(session: Session, project_ids: list[int]) -> dict[int, list[Milestone]]:
+    """The milestones of several projects in due-date order, by project (no scope check: the caller's projects)."""
+    found: dict[int, list[Milestone]] = {}
+    for milestone in session.exec(select(Milestone).where(col(Milestone.project_id).in_(project_ids))
+                                  .order_by(Milestone.due_date, Milestone.id)).all():
+        found.setdefault(milestone.project_id, []).append(milestone)
+    return found
+
+
 def get_milestone(session: Session, project: Project, milestone_id: int) -> Milestone:
     """A milestone of this project, else NotFound."""
     milestone = session.get(Milestone, milestone_id)

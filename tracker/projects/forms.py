@@ -86,6 +86,7 @@ register_activity("projects", ActivityLabels(
         "strategy": AuditedColumn(_l("Strategy"), STRATEGY_LABELS),
         "description": AuditedColumn(_l("Description")),
         "is_sample": AuditedColumn(_l("Sample data")),
+        "is_public": AuditedColumn(_l("In the public open data")),
         # Which visit set the progress: the event's summary names the visit by its date.
         "progress_visit_id": AuditedColumn(_l("Progress from the visit"), shown=False),
     },

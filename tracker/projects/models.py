@@ -3,7 +3,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, UniqueConstraint, Uuid
+from sqlalchemy import Column, ForeignKey, UniqueConstraint, Uuid, false
 from sqlmodel import Field, SQLModel
 
 from tracker.core.db import Versioned, string_enum, timestamp
@@ -113,6 +113,8 @@ class Project(Versioned, table=True):
     strategy: Strategy | None = Field(default=None, sa_type=string_enum(Strategy))
     description: str = Field(default="", max_length=4000)
     is_sample: bool = False
+    # Marked by a director for the public open data package (OC4IDS); never set by an edit of the project.
+    is_public: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     search_text: str = Field(default="", max_length=2000)
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp(index=True)

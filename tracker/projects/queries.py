@@ -14,7 +14,7 @@ from tracker.core.paging import Page, clamp_page
 from tracker.core.party import Party
 from tracker.core.persian import normalize_search, search_terms
 from tracker.places.models import Constituency, County, Province
-from tracker.projects.models import Agency, Facility, Partner, Project, ProjectStatus
+from tracker.projects.models import Agency, AgencyKind, Facility, Partner, Project, ProjectStatus
 
 
 def agencies(session: Session, user: User) -> list[Agency]:
@@ -234,6 +234,52 @@ def project_detail(session: Session, project: Project, activity_limit: int = 50)
         ).all()
     ]
     return ProjectDetail(project, facility, county, province, constituency, partners, activity)
+
+
+@dataclass(frozen=True)
+class PlacedProject:
+    """A project with its facility, county and province."""
+
+    project: Project
+    facility: Facility
+    county: County
+    province: Province
+
+
+def placed_projects(session: Session, *, user: User | None, province_id: int | None = None) -> list[PlacedProject]:
+    """The projects a user sees (no user: those marked public), optionally of one province, with their places."""
+    clauses = permissions.scope(user, Project.province_id, Project.county_id) if user else [col(Project.is_public)]
+    if province_id is not None:
+        clauses.append(Project.province_id == province_id)
+    query = (
+        select(Project, Facility, County, Province)
+        .join(Facility, Facility.id == Project.facility_id)
+        .join(County, County.id == Project.county_id)
+        .join(Province, Province.id == Project.province_id)
+        .where(*clauses)
+        .order_by(col(Project.id))
+    )
+    return [PlacedProject(*row) for row in session.exec(query).all()]
+
+
+def partners_of(session: Session, project_ids: list[int]) -> dict[int, list[tuple[Partner, Agency]]]:
+    """The partners of several projects with their agencies, by project."""
+    found: dict[int, list[tuple[Partner, Agency]]] = {}
+    for partner, agency in session.exec(
+        select(Partner, Agency).join(Agency, Agency.id == Partner.agency_id)
+        .where(col(Partner.project_id).in_(project_ids)).order_by(col(Partner.id))
+    ).all():
+        found.setdefault(partner.project_id, []).append((partner, agency))
+    return found
+
+
+def directorates(session: Session) -> dict[int, Agency]:
+    """Each province's directorate-general (the agency of kind directorate recorded first), by province id."""
+    found: dict[int, Agency] = {}
+    for agency in session.exec(select(Agency).where(Agency.kind == AgencyKind.directorate,
+                                                    col(Agency.province_id).is_not(None)).order_by(col(Agency.id))):
+        found.setdefault(agency.province_id, agency)
+    return found
 
 
 def get_partner(session: Session, project: Project, partner_id: int) -> Partner:

@@ -7,7 +7,7 @@ from tracker.accounts import permissions
 from tracker.accounts.permissions import Action
 from tracker.core.db import get_session
 from tracker.core.forms import field_errors
-from tracker.core.htmx import form_view, int_arg, redirect_to, render
+from tracker.core.htmx import form_view, int_arg, is_htmx, redirect_to, render
 from tracker.projects import forms, queries, sections, services
 from tracker.projects.forms import AgencyForm, FacilityForm, PartnerForm, ProjectForm
 from tracker.projects.models import ProjectStatus
@@ -103,7 +103,19 @@ def show(ref: str):
     session = get_session()
     project = queries.get_project(session, current_user, ref)
     return render("projects/show.html", detail=queries.project_detail(session, project),
+                  may_publish=services.may_publish(current_user, project),
                   **sections.page_context(session, current_user, project))
+
+
+@bp.post("/<ref>/public")
+def set_public(ref: str):
+    """Put a project in the public open data, or take it out (public=1 or 0); htmx gets the control back."""
+    session = get_session()
+    project = queries.get_project(session, current_user, ref)
+    services.set_public(session, actor=current_user, project=project, public=request.form.get("public") == "1")
+    if is_htmx():
+        return render_template("projects/_public.html", project=project, may_publish=True)
+    return redirect_to(url_for("projects.show", ref=project.slug))
 
 
 @bp.route("/<ref>/edit", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from tracker.accounts import permissions
-from tracker.accounts.models import User
+from tracker.accounts.models import Role, User
 from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
@@ -156,6 +156,29 @@ def record_observed_progress(session: Session, *, actor: User, project: Project,
     session.flush()
     record_change(session, actor_id=actor.id, action="update", record=project, before=before,
                   project_id=project.id, summary=format_jalali(visit_day) if visit_day else project.name)
+
+
+def may_publish(actor: User, project: Project) -> bool:
+    """Whether the actor may put a project in the public open data: an administrator, or a director of the
+    project's whole province (a county head is not: publishing speaks for the directorate)."""
+    return actor.is_admin or (actor.role == Role.director and actor.county_id is None
+                              and permissions.sees(actor, project.province_id, project.county_id))
+
+
+def set_public(session: Session, *, actor: User, project: Project, public: bool) -> Project:
+    """Put a project in the public open data package, or take it out."""
+    permissions.require(actor, Action.read, project.province_id, project.county_id)
+    if not may_publish(actor, project):
+        raise Forbidden
+    if project.is_public == public:
+        return project
+    before = snapshot(project)
+    project.is_public = public
+    session.add(project)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="update", record=project, before=before,
+                  project_id=project.id, summary=project.name)
+    return project
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,28 @@ def progress_visit(session: Session, project: Project) -> Visit | None:
     return session.get(Visit, project.progress_visit_id) if project.progress_visit_id else None
 
 
+@dataclass(frozen=True)
+class ObservedProgress:
+    """The physical progress one visit observed, on its day."""
+
+    visit_id: uuid.UUID
+    day: date
+    progress: int
+
+
+def observed_progress_of(session: Session, project_ids: list[int]) -> dict[int, list[ObservedProgress]]:
+    """The progress observed at the visits of several projects, oldest first, by project (visits that observed
+    none are left out). Only the figure and the day: the visit's notes and people stay out."""
+    found: dict[int, list[ObservedProgress]] = {}
+    for project_id, visit_id, day, progress in session.exec(
+        select(Visit.project_id, Visit.id, Visit.visited_on, Visit.observed_progress)
+        .where(col(Visit.project_id).in_(project_ids), col(Visit.observed_progress).is_not(None))
+        .order_by(col(Visit.visited_on), col(Visit.created_at))
+    ).all():
+        found.setdefault(project_id, []).append(ObservedProgress(visit_id, day, progress))
+    return found
+
+
 def _visit_occasions(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, Occasion]:
     """The day of each visit, for the decisions taken on it."""
     return {visit_id: Occasion(day) for visit_id, day in
