@@ -109,11 +109,11 @@ def _attendee(row: AttendeeRow) -> schemas.Attendee:
 
 
 def _photo(photo: Photo) -> schemas.Photo:
-    # The display and thumbnail files only: an original keeps its camera's metadata (place, device, time).
+    # The display and thumbnail copies only, which the same token fetches: never the original file.
     return schemas.Photo(
         id=photo.id, caption=photo.caption, width=photo.width, height=photo.height,
-        display_url=url_for("visits.photo", photo_id=photo.id, variant="display", _external=True),
-        thumbnail_url=url_for("visits.photo", photo_id=photo.id, variant="thumb", _external=True))
+        display_url=url_for("api.photo", photo_id=photo.id, variant="display", _external=True),
+        thumbnail_url=url_for("api.photo", photo_id=photo.id, variant="thumb", _external=True))
 
 
 def decision(row: DecisionRow) -> schemas.Decision:

@@ -24,7 +24,7 @@ CONVERTERS = {
     "uuid": {"type": "string", "format": "uuid"},
     "default": {"type": "string", "minLength": 1, "pattern": "^[^/]+$"},
 }
-_ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+_ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<options>[^)]*)\))?:)?(?P<name>\w+)>")
 # The refusals every operation may answer with, and why.
 REFUSALS = {
     "400": "A malformed request (a NUL character in the address or query).",
@@ -39,20 +39,29 @@ class Operation:
     """What a view answers, and the query string it reads."""
 
     summary: str
-    answer: type[BaseModel]
+    answer: type[BaseModel] | None
     query: type[BaseModel] | None = None
+    media: str = "application/json"  # a file's type when there is no answer model
 
 
-def operation(summary: str, answer: type[BaseModel], query: type[BaseModel] | None = None) -> Callable:
-    """Declare a view's answer and query string, for the document."""
+def operation(summary: str, answer: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
+              media: str = "application/json") -> Callable:
+    """Declare a view's answer (a model, or a file of a media type) and query string, for the document."""
     def declare(view):
-        view.openapi = Operation(summary, answer, query)
+        view.openapi = Operation(summary, answer, query, media)
         return view
     return declare
 
 
 def _json(description: str, model: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": REF.format(model=model)}}}}
+
+
+def _argument(match: re.Match) -> dict:
+    """The schema of a URL rule's argument, by its converter (`any(a, b)`: one of its words)."""
+    if match["converter"] == "any":
+        return {"type": "string", "enum": [word.strip() for word in match["options"].split(",")]}
+    return CONVERTERS.get(match["converter"] or "default", CONVERTERS["default"])
 
 
 def _present(schema: dict) -> dict:
@@ -71,7 +80,7 @@ def document(app: Flask, blueprint: str) -> dict:
         declared = getattr(app.view_functions[rule.endpoint], "openapi", None)
         if rule.endpoint.startswith(f"{blueprint}.") and declared is not None:
             operations.append((rule, declared))
-    models = {Errors} | {op.answer for _rule, op in operations}
+    models = {Errors} | {op.answer for _rule, op in operations if op.answer is not None}
     queries = {op.query for _rule, op in operations if op.query is not None}
     _, definitions = models_json_schema(
         [(model, "serialization") for model in sorted(models, key=lambda m: m.__name__)]
@@ -81,12 +90,13 @@ def document(app: Flask, blueprint: str) -> dict:
     paths: dict[str, dict] = {}
     for rule, op in sorted(operations, key=lambda pair: pair[0].rule):
         parameters = [{"name": match["name"], "in": "path", "required": True,
-                       "schema": CONVERTERS.get(match["converter"] or "default", CONVERTERS["default"])}
+                       "schema": _argument(match)}
                       for match in _ARGUMENT.finditer(rule.rule)]
         if op.query is not None:
             parameters += [{"name": name, "in": "query", "required": False, "schema": _present(schema)}
                            for name, schema in schemas[op.query.__name__]["properties"].items()]
-        responses = {"200": _json(op.answer.__doc__.strip().splitlines()[0], op.answer.__name__)}
+        responses = {"200": _json(op.answer.__doc__.strip().splitlines()[0], op.answer.__name__) if op.answer else
+                     {"description": op.summary, "content": {op.media: {"schema": {"contentMediaType": op.media}}}}}
         responses |= {status: _json(why, "Errors") for status, why in REFUSALS.items()}
         paths[_ARGUMENT.sub(r"{\g<name>}", rule.rule)] = {"get": {
             "operationId": rule.endpoint.removeprefix(f"{blueprint}."), "summary": op.summary,

@@ -18,7 +18,9 @@ from tracker.core.i18n import gettext as _
 from tracker.decisions import queries as decisions
 from tracker.milestones import queries as milestones
 from tracker.projects import queries as projects
+from tracker.visits import photos as photo_files
 from tracker.visits import queries as visits
+from tracker.visits.services import PhotoStorage
 
 bp = Blueprint("api", __name__)
 
@@ -132,6 +134,13 @@ def project_visits(ref: str) -> Response:
 def visit(visit_id) -> Response:
     session = get_session()
     return _answer(answers.visit_detail(visits.visit_detail(session, visits.get_visit(session, _user(), visit_id))))
+
+
+@bp.get("/photos/<uuid:photo_id>/<any(display, thumb):variant>")
+@operation("A photo's display copy or thumbnail (JPEG); never the original", media="image/jpeg")
+def photo(photo_id, variant: str) -> Response:
+    found = visits.get_photo(get_session(), _user(), photo_id)
+    return photo_files.send_photo(PhotoStorage.from_config(current_app.config).files, found, variant)
 
 
 @bp.get("/projects/<ref>/milestones")
