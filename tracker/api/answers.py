@@ -5,6 +5,7 @@ from flask import url_for
 
 from tracker.api import schemas
 from tracker.budgets.queries import HistoryRow, ProjectBudget
+from tracker.core import clock
 from tracker.core.jalali import jalali_iso, jalali_iso_datetime
 from tracker.core.paging import Page
 from tracker.decisions.queries import DecisionRow
@@ -25,8 +26,8 @@ def dated(name: str, day: date | None) -> dict:
 
 
 def timed(name: str, moment: datetime) -> dict:
-    """A moment and its Jalali twin in Tehran time."""
-    return {name: moment, f"{name}_jalali": jalali_iso_datetime(moment)}
+    """A moment in UTC (SQLite gives it back without its zone) and its Jalali twin in Tehran time."""
+    return {name: clock.utc(moment), f"{name}_jalali": jalali_iso_datetime(moment)}
 
 
 def _paged(page: Page) -> dict:
