@@ -38,6 +38,11 @@ Then a password-reset request for an account that exists and one that does not, 
 
     bench: password_reset known_ms=… unknown_ms=… ratio=… db=… runs=…
 
+Then the JSON API at 10,000 projects, in-process with a token (bench/api.py):
+
+    bench: api_projects_page p50_ms=… p95_ms=… per_page=100 projects=… db=… runs=…
+    bench: api_project p50_ms=… p95_ms=… projects=… db=… runs=…
+
 Last, a soak (bench/soak.py): 16 users, each logged in through the form, mixing reads and writes (the list, a
 project page, budget cell saves, visits with a photo, decision state changes) through the real forms for 60 s
 (`--soak-seconds`) against gunicorn (4 workers, `--soak-workers`), then a check that every write answered with
@@ -46,8 +51,8 @@ lost_writes are 0:
 
     bench: soak requests=… errors=0 lost_writes=0 p95_ms=… conflicts=… users=16 seconds=60 db=… p50_ms=… rps=… …
 
-`--only projects`, `--only budgets`, `--only photos`, `--only briefs`, `--only reminders`, `--only accounts` or
-`--only soak` runs one of them.
+`--only projects`, `--only budgets`, `--only photos`, `--only briefs`, `--only reminders`, `--only accounts`,
+`--only api` or `--only soak` runs one of them.
 """
 import argparse
 import os
@@ -64,7 +69,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import accounts, briefs, budgets, database, load, photos, reminders, seed, server, soak  # noqa: E402
+from bench import accounts, api, briefs, budgets, database, load, photos, reminders, seed, server, soak  # noqa: E402
 from bench.inprocess import Statement, StatementCounter  # noqa: E402
 from tracker.core.db import make_engine  # noqa: E402
 from tracker.core.persian import format_number, normalize_search  # noqa: E402
@@ -172,14 +177,16 @@ def _project_list(args, secret_key: str) -> None:
 
 
 def main() -> int:
-    """Measure the project list, the budgets, photos, briefs, reminders and accounts, then soak; print their lines."""
+    """Measure the project list, the budgets, photos, briefs, reminders, accounts and the API, then soak; print their
+    lines."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=800, help="measured requests per URL (default 800)")
     parser.add_argument("--seconds", type=float, default=20, help="time limit per URL (default 20)")
     parser.add_argument("--concurrency", type=int, default=load.CONCURRENCY, help="connections at once")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the measured queries")
-    parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders", "accounts", "soak"),
+    parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders", "accounts", "api",
+                                            "soak"),
                         help="measure only one of the parts described above")
     parser.add_argument("--budget-requests", type=int, default=200,
                         help="measured grid loads and cell saves per size (default 200)")
@@ -211,6 +218,8 @@ def main() -> int:
         reminders.run(args)
     if args.only in (None, "accounts"):
         accounts.run(args)
+    if args.only in (None, "api"):
+        api.run(args)
     if args.only in (None, "soak"):
         soak.run(args, secret_key)
     print(f"bench: done seconds={time.monotonic() - started:.0f}", file=sys.stderr)
