@@ -2,7 +2,7 @@
 document. Every date comes twice: ISO (Gregorian) and Jalali shaped like ISO, in Latin digits."""
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -196,7 +196,7 @@ class VisitList(Answer):
 class Attendee(Answer):
     """Who came: a user, an agency, or a named guest with a title and agency."""
 
-    kind: str = Field(json_schema_extra={"enum": ["user", "agency", "guest"]})
+    kind: Literal["user", "agency", "guest"]
     name: str
     title: str
     agency: str
@@ -216,7 +216,7 @@ class Photo(Answer):
 class Occasion(Answer):
     """Where a decision was taken: a visit or a meeting, on a day."""
 
-    kind: str = Field(json_schema_extra={"enum": ["visit", "meeting"]})
+    kind: Literal["visit", "meeting"]
     id: uuid.UUID
     day: date | None
     day_jalali: JalaliDate | None
