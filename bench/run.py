@@ -42,6 +42,10 @@ Then the OC4IDS open data packages of 2,000 projects, in-process (bench/opendata
 
     bench: oc4ids_public p50_ms=… max_ms=… statements=… projects=… kb=… db=… runs=…
     bench: oc4ids_province p50_ms=… max_ms=… statements=… projects=… kb=… db=… runs=…
+Then the JSON API at 10,000 projects, in-process with a token (bench/api.py):
+
+    bench: api_projects_page p50_ms=… p95_ms=… per_page=100 projects=… db=… runs=…
+    bench: api_project p50_ms=… p95_ms=… projects=… db=… runs=…
 
 Last, a soak (bench/soak.py): 16 users, each logged in through the form, mixing reads and writes (the list, a
 project page, budget cell saves, visits with a photo, decision state changes) through the real forms for 60 s
@@ -52,7 +56,7 @@ lost_writes are 0:
     bench: soak requests=… errors=0 lost_writes=0 p95_ms=… conflicts=… users=16 seconds=60 db=… p50_ms=… rps=… …
 
 `--only projects`, `--only budgets`, `--only photos`, `--only briefs`, `--only reminders`, `--only accounts`,
-`--only opendata` or `--only soak` runs one of them.
+`--only opendata`, `--only api` or `--only soak` runs one of them.
 """
 import argparse
 import os
@@ -71,6 +75,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from bench import (  # noqa: E402
     accounts,
+    api,
     briefs,
     budgets,
     database,
@@ -189,7 +194,8 @@ def _project_list(args, secret_key: str) -> None:
 
 
 def main() -> int:
-    """Measure the project list, the budgets, photos, briefs, reminders and accounts, then soak; print their lines."""
+    """Measure the project list, the budgets, photos, briefs, reminders, accounts and the API, then soak; print their
+    lines."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=800, help="measured requests per URL (default 800)")
     parser.add_argument("--seconds", type=float, default=20, help="time limit per URL (default 20)")
@@ -197,7 +203,7 @@ def main() -> int:
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the measured queries")
     parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders", "accounts",
-                                           "opendata", "soak"),
+                                           "opendata", "api", "soak"),
                         help="measure only one of the parts described above")
     parser.add_argument("--budget-requests", type=int, default=200,
                         help="measured grid loads and cell saves per size (default 200)")
@@ -231,6 +237,8 @@ def main() -> int:
         accounts.run(args)
     if args.only in (None, "opendata"):
         opendata.run(args)
+    if args.only in (None, "api"):
+        api.run(args)
     if args.only in (None, "soak"):
         soak.run(args, secret_key)
     print(f"bench: done seconds={time.monotonic() - started:.0f}", file=sys.stderr)

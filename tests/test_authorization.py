@@ -172,16 +172,31 @@ TABLE: dict[str, Row] = {
     "/reminders/holidays/<int:holiday_id>/delete": Row("holiday", None, ADMINS),
     "/reminders/outbox": Row(None, ADMINS),
     "/reminders/outbox/<int:delivery_id>": Row("delivery", ADMINS),
+    # API tokens: one's own (another's is not there: tests/accounts/test_api_tokens.py)
+    "/account/tokens": Row(None, EVERYONE, EVERYONE),
+    "/account/tokens/<int:token_id>/revoke": Row("token", None, EVERYONE),
+    # the read-only JSON API, read here with the browser's login (with a token: tests/api); its document is public
+    "/api/openapi.json": Row(None, PUBLIC),
+    "/api/projects": Row(None, EVERYONE),
+    "/api/projects/<ref>": Row("project", EVERYONE),
+    "/api/projects/<ref>/budget": Row("project", EVERYONE),
+    "/api/projects/<ref>/visits": Row("project", EVERYONE),
+    "/api/projects/<ref>/milestones": Row("project", EVERYONE),
+    "/api/budget-lines/<int:line_id>/entries": Row("line", EVERYONE),
+    "/api/visits/<uuid:visit_id>": Row("visit", EVERYONE),
+    "/api/photos/<uuid:photo_id>/<any(display, thumb):variant>": Row("photo", EVERYONE),
+    "/api/decisions": Row(None, EVERYONE),
+    "/api/decisions/<uuid:decision_id>": Row("decision", EVERYONE),
 }
 # Records of a province with no county: a county head sees those of their province.
 PROVINCE_WIDE = {"agency", "province"}
 # Records that belong to no place (reference data, users) or to the user alone (their notices, the feed's token).
-UNPLACED = {"user", "source", "holiday", "delivery", "notice", "login"}
+UNPLACED = {"user", "source", "holiday", "delivery", "notice", "login", "token"}
 # URL arguments that name no record.
 FIXED_ARGS = {"filename": "app.css", "code": "en", "fmt": "csv", "variant": "thumb", "sha256": "0" * 64}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-# Records each user has of their own, by persona: their notices, their login sessions.
-OWN_RECORDS = {"notice", "login"}
+# Records each user has of their own, by persona: their notices, their login sessions, their API tokens.
+OWN_RECORDS = {"notice", "login", "token"}
 # The key of each persona's login session secret among the tokens build_world returns.
 LOGINS = "logins"
 
@@ -204,6 +219,8 @@ def answered(response) -> str:
     if response.status_code in (403, 404):
         return str(response.status_code)
     if response.status_code in (301, 302, 303) and "/login?next=" in response.headers.get("Location", ""):
+        return "login"
+    if response.status_code == 401:  # the JSON API's answer to no login and no token
         return "login"
     return "500" if response.status_code >= 500 else "ok"
 
@@ -298,8 +315,11 @@ def build_world(app, make, tmp_path) -> tuple[dict, dict, dict]:
     own_logins = {persona: db.exec(select(LoginSession.id).where(
         LoginSession.secret_hash == account_services.login_secret_hash(secret))).one()
         for persona, secret in secrets[LOGINS].items()}
+    own_tokens = {persona: account_services.create_token(db, user=user, name="آزمون")[0].id
+                  for persona, user in users.items()}
     for records in places.values():
         records["login"] = own_logins  # each persona's own
+        records["token"] = own_tokens
     return places, users, secrets
 
 

@@ -127,7 +127,10 @@ def _where(error: Exception) -> str:
 
 
 def _persian_error_page(response, headers=None, **_request) -> bool:
-    """The error's Persian message, in the layout (only the fragment, for htmx)."""
+    """The error's Persian message, in the layout (only the fragment, for htmx), or as JSON (the API)."""
+    if response.mimetype == "application/json":
+        messages = ((response.get_json(silent=True) or {}).get("errors") or {}).values()
+        return bool(messages) and all(PERSIAN_LETTER.search(message) for message in messages)
     text = response.get_data(as_text=True)
     in_layout = (headers or {}).get("HX-Request") == "true" or '<html lang="fa"' in text
     return 'class="notice notice-error"' in text and bool(PERSIAN_LETTER.search(text)) and in_layout

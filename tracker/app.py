@@ -12,6 +12,7 @@ from tracker.accounts import permissions
 from tracker.accounts.cli import users_cli
 from tracker.accounts.permissions import Action
 from tracker.accounts.routes import bp as accounts_bp
+from tracker.api.routes import bp as api_bp
 from tracker.briefs.cli import brief_cli
 from tracker.briefs.routes import bp as briefs_bp
 from tracker.budgets.routes import bp as budgets_bp
@@ -153,6 +154,7 @@ def _wire(app: Flask) -> None:
     app.register_blueprint(decisions_bp, url_prefix="/decisions")
     app.register_blueprint(meetings_bp, url_prefix="/meetings")
     app.register_blueprint(opendata_bp)
+    app.register_blueprint(api_bp, url_prefix="/api")
     shell.init_app(app)  # the manifest, the service worker and the offline page
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "home", lambda: redirect(url_for("projects.index")))

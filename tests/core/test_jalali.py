@@ -13,6 +13,8 @@ from tracker.core.jalali import (
     format_jalali,
     format_jalali_datetime,
     jalali_input_value,
+    jalali_iso,
+    jalali_iso_datetime,
     parse_jalali_date,
 )
 
@@ -161,3 +163,18 @@ def test_month_names():
     assert len(MONTH_NAMES["fa"]) == len(MONTH_NAMES["en"]) == 12
     assert (MONTH_NAMES["fa"][0], MONTH_NAMES["fa"][-1]) == ("فروردین", "اسفند")
     assert (MONTH_NAMES["en"][0], MONTH_NAMES["en"][-1]) == ("Farvardin", "Esfand")
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (datetime.date(2026, 11, 23), "1405-09-02"),
+    (datetime.date(2025, 3, 20), "1403-12-30"),  # 1403 is a leap year
+    (datetime.date(2026, 3, 21), "1405-01-01"),
+])
+def test_jalali_for_machines_is_shaped_like_iso_in_latin_digits(day, expected):
+    assert jalali_iso(day) == expected
+
+
+def test_a_moment_for_machines_is_tehran_time_with_its_offset():
+    late = datetime.datetime(2026, 11, 23, 21, 0, tzinfo=datetime.UTC)  # already the next day in Tehran
+    assert jalali_iso_datetime(late) == "1405-09-03T00:30:00+03:30"
+    assert jalali_iso_datetime(late.replace(tzinfo=None)) == "1405-09-03T00:30:00+03:30"  # SQLite's naive UTC

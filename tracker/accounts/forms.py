@@ -56,3 +56,9 @@ class UserForm(NewPasswordForm):
     role = ChoiceField(_l("Role"), coerce=Role, validators=[required()], choices=list(ROLE_LABELS.items()))
     province = ChoiceField(_l("Province"), empty_label=_l("None (administrators only)"))
     county = StringField(_l("County (for a county head)"), validators=[max_length(80)])
+
+
+class TokenForm(FlaskForm):
+    """The name of a new API token: the system that will use it."""
+
+    name = StringField(_l("Name"), validators=[required(), max_length(80)])

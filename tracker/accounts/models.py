@@ -86,3 +86,21 @@ _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chr
              ("Safari/", "Safari"))
 _SYSTEMS = (("Android", "Android"), ("iPad", "iPadOS"), ("iPhone", "iOS"), ("Windows", "Windows"),
             ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+class ApiToken(SQLModel, table=True):
+    """A named secret with which another system reads the JSON API as its user (their role and province, no more).
+
+    Only a hash of the secret is stored; the prefix lets its owner recognise it in the list.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    name: str = Field(max_length=80)
+    secret_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=16)
+    created_at: datetime = timestamp()
+    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, or_
 from sqlmodel import Session, SQLModel, col, select
 
-from tracker.accounts.models import LoginSession, User
+from tracker.accounts.models import ApiToken, LoginSession, User
 from tracker.core import clock
 from tracker.core.audit import AuditEvent
 from tracker.core.errors import Forbidden
@@ -85,3 +85,17 @@ def changes_since(session: Session, record: SQLModel, version: int) -> list[Chan
     # An edit records the version it made among its changed columns.
     return [Change(event, name or username or "") for event, name, username in rows
             if (event.after or {}).get("version", 0) > version]
+
+
+def live_token(session: Session, secret_hash: str) -> tuple[ApiToken, User] | None:
+    """The token with this secret, not revoked, and its active user; or None."""
+    query = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+             .where(ApiToken.secret_hash == secret_hash, col(ApiToken.revoked_at).is_(None), User.active))
+    return session.exec(query).first()
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """The user's API tokens, revoked ones too, the newest first."""
+    query = (select(ApiToken).where(ApiToken.user_id == user.id)
+             .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc()))
+    return list(session.exec(query).all())

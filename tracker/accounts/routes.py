@@ -14,6 +14,7 @@ from tracker.accounts.forms import (
     LoginForm,
     NewPasswordForm,
     ResetPasswordForm,
+    TokenForm,
     UserForm,
 )
 from tracker.accounts.models import User
@@ -197,6 +198,35 @@ def end_other_login_sessions():
     """End every login session of the user but this one."""
     services.end_other_logins(get_session(), user=current_user, current_id=g.login_session.id)
     return redirect_to(url_for("accounts.login_sessions"))
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens():
+    """The user's API tokens; a new one's secret is shown once, in this answer only."""
+    session_ = get_session()
+    created = {}
+
+    def save(form):
+        created["token"], created["secret"] = services.create_token(session_, user=current_user, name=form.name.data)
+
+    def done(_saved):
+        # The page itself, not a redirect: the secret is never kept in a URL, a history entry or a cache.
+        response = render("accounts/tokens.html", form=TokenForm(formdata=None),
+                          tokens=queries.tokens_of(session_, current_user), **created)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return form_view(TokenForm(), save, "accounts/tokens.html", done=done,
+                     tokens=queries.tokens_of(session_, current_user))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):
+    """Revoke one of the user's tokens (an administrator: anyone's); requests with it are refused from now on."""
+    services.revoke_token(get_session(), actor=current_user, token_id=token_id)
+    return redirect_to(url_for("accounts.api_tokens"))
 
 
 @bp.post("/language/<code>")

@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import render_template
@@ -11,7 +12,7 @@ from sqlmodel import Session, col
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.accounts import queries
-from tracker.accounts.models import LoginSession, Role, User
+from tracker.accounts.models import ApiToken, LoginSession, Role, User
 from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import InvalidInput, NotFound
@@ -219,3 +220,54 @@ def reset_email(session: Session, *, login: str, mail: MailSettings, secret_key:
 def reset_message_id(mail: MailSettings) -> str:
     """A fresh Message-ID for a reset link."""
     return f"<reset.{secrets.token_hex(8)}@{urlsplit(mail.base_url).hostname or 'pishraft.local'}>"
+
+
+# A token's secret: a fixed mark (so a leaked one is easy to recognise and scan for) and 32 random bytes.
+TOKEN_MARK = "pst_"
+TOKEN_PREFIX_LENGTH = len(TOKEN_MARK) + 6
+TOKEN_NAME_LENGTH = 80
+# How stale a token's last use may get before a request notes it: one write a minute, not one a request.
+TOKEN_TOUCH_AFTER = timedelta(minutes=1)
+
+
+def create_token(session: Session, *, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API token of the user, and its secret: shown once, only its SHA-256 is kept."""
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput({"name": _l("Name the token, say after the system that will use it.")})
+    if len(name) > TOKEN_NAME_LENGTH:
+        raise InvalidInput({"name": _l("The name may have at most 80 characters.")})
+    secret = TOKEN_MARK + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, secret_hash=login_secret_hash(secret),
+                     prefix=secret[:TOKEN_PREFIX_LENGTH])
+    session.add(token)
+    session.flush()
+    record_change(session, actor_id=user.id, action="create", record=token, before=None,
+                  summary=f"API token {token.prefix}… of {user.username}")
+    return token, secret
+
+
+def revoke_token(session: Session, *, actor: User, token_id: int) -> ApiToken:
+    """Revoke a token for good: its owner or an administrator may; to anyone else it is not there."""
+    token = session.get(ApiToken, token_id)
+    if token is None or not (token.user_id == actor.id or actor.is_admin):
+        raise NotFound
+    if token.revoked_at is not None:
+        return token
+    before = snapshot(token)
+    token.revoked_at = clock.now()
+    session.add(token)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="update", record=token, before=before,
+                  summary=f"API token {token.prefix}… revoked")
+    return token
+
+
+def token_stale(token: ApiToken) -> bool:
+    """Whether the token's last use is old enough to note this one."""
+    return token.last_used_at is None or clock.now() - clock.utc(token.last_used_at) > TOKEN_TOUCH_AFTER
+
+
+def touch_token(session: Session, token_id: int) -> None:
+    """Note that a token was just used."""
+    session.exec(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=clock.now()))

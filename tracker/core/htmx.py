@@ -14,9 +14,14 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
+# The JSON API's addresses (tracker.api) answer in JSON whatever the client accepts, their errors too.
+API_PREFIX = "/api/"
+
+
 def wants_json() -> bool:
-    """Whether the client asked for a machine-readable answer (the tablet's outbox) rather than a page."""
-    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    """Whether the client asked for a machine-readable answer (the tablet's outbox, the API) rather than a page."""
+    return (request.path.startswith(API_PREFIX)
+            or request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json")
 
 
 def json_errors(errors: dict, status: int) -> Response:

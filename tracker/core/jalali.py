@@ -182,3 +182,15 @@ def format_jalali_datetime(dt: datetime.datetime | None, locale: object = "fa") 
 def jalali_input_value(d: datetime.date | None, locale: object = "fa") -> str:
     """Return the text to prefill a Jalali date input with (the numeric format)."""
     return format_jalali(d, "numeric", locale)
+
+
+def jalali_iso(d: datetime.date) -> str:
+    """A date in Jalali for machines, shaped like ISO 8601 in Latin digits: 1405-09-02."""
+    return format_jalali(d, locale="en").replace("/", "-")
+
+
+def jalali_iso_datetime(dt: datetime.datetime) -> str:
+    """A UTC timestamp as Tehran time in Jalali for machines: 1405-09-02T14:30:00+03:30."""
+    local = _to_tehran(dt)
+    offset = f"{local:%z}"
+    return f"{jalali_iso(local.date())}T{local:%H:%M:%S}{offset[:3]}:{offset[3:]}"

@@ -177,3 +177,12 @@ def _visit_occasions(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, O
 
 
 decisions.OCCASIONS["visit_id"] = _visit_occasions
+
+
+def project_visits(session: Session, project: Project) -> list[Visit]:
+    """A project's visits, the latest first (a stable order: day, then when recorded, then id).
+
+    No scope check: the caller has already fetched the project for the user."""
+    query = (select(Visit).where(Visit.project_id == project.id)
+             .order_by(col(Visit.visited_on).desc(), col(Visit.created_at).desc(), col(Visit.id)))
+    return list(session.exec(query).all())
