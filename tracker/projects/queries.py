@@ -268,3 +268,20 @@ def people(session: Session, province_id: int) -> People:
         .order_by(col(User.full_name).collate(PERSIAN), col(User.username))
     ).all()
     return People(list(users), agencies_in(session, province_id))
+
+
+def names(session: Session) -> list[str]:
+    """Every project's name, in every province: names are unique across the country, so a duplicate is one anywhere."""
+    return list(session.exec(select(Project.name)).all())
+
+
+def seen_names(session: Session, user: User) -> list[tuple[int, str, str]]:
+    """The id, name and slug of every project the user sees."""
+    query = select(Project.id, Project.name, Project.slug).where(
+        *permissions.scope(user, Project.province_id, Project.county_id))
+    return [tuple(row) for row in session.exec(query).all()]
+
+
+def facilities_of(session: Session, county_id: int) -> list[Facility]:
+    """The facilities of one county."""
+    return list(session.exec(select(Facility).where(Facility.county_id == county_id)).all())

@@ -1,0 +1,59 @@
+"""Imports from Excel: the uploaded workbooks and each user's remembered column mapping per kind.
+
+Revision ID: 0011
+Revises: 0008
+Create Date: 2026-12-01 01:30:00
+"""
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel
+
+revision = "0011"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "imports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.Enum("projects", "budget", name="importkind", native_enum=False, length=32),
+                  nullable=False),
+        sa.Column("filename", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("file_key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("sheet", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("mapping", sa.JSON(), nullable=True),
+        sa.Column("state", sa.Enum("uploaded", "mapped", "imported", name="importstate", native_enum=False,
+                                   length=32), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("imported", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("imports", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_imports_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "import_mappings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.Enum("projects", "budget", name="importkind", native_enum=False, length=32),
+                  nullable=False),
+        sa.Column("mapping", sa.JSON(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("user_id", "kind"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("import_mappings")
+    with op.batch_alter_table("imports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_imports_user_id"))
+    op.drop_table("imports")
