@@ -39,9 +39,15 @@ def text(value) -> str:
     return " ".join(str(value).split())
 
 
+def fold(name: object) -> str:
+    """A name folded the way Persian is typed (ي/ی, ك/ک, digits), and without spaces or ZWNJ, which people type
+    one for the other («استخر‌کارگران», «استخر کارگران»): names that read the same compare equal."""
+    return normalize_search(name).replace(" ", "")
+
+
 def key(value) -> str:
-    """The cell's text folded the way Persian is typed (ي/ی, ك/ک, ZWNJ, digits), for comparing names."""
-    return normalize_search(text(value))
+    """The cell's text folded for comparing names."""
+    return fold(text(value))
 
 
 def jalali_date(value) -> datetime.date | None:

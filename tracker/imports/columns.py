@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tracker.budgets.models import Figure
 from tracker.core.i18n import lazy_gettext as _l
-from tracker.core.persian import normalize_search
+from tracker.imports.cells import fold
 from tracker.imports.models import ImportKind
 from tracker.projects.models import ProjectStatus
 
@@ -26,14 +26,14 @@ class ImportField:
 
     def names(self) -> set[str]:
         """Every header that means this field, folded."""
-        return {normalize_search(name) for name in (self.key, self.header, *self.aliases)}
+        return {fold(name) for name in (self.key, self.header, *self.aliases)}
 
 
 # The example rows are the Kazerun case (scenario/kazerun-pool.md).
 FIELDS: dict[ImportKind, tuple[ImportField, ...]] = {
     ImportKind.projects: (
-        ImportField("name", _l("Project name"), "نام پروژه", ("پروژه", "عنوان پروژه", "project", "name"), True,
-                    "بهسازی استخر کارگران کازرون"),
+        ImportField("name", _l("Project name"), "نام پروژه",
+                    ("پروژه", "عنوان پروژه", "project", "name", "project name"), True, "بهسازی استخر کارگران کازرون"),
         ImportField("province", _l("Province"), "استان", ("province",), False, "فارس"),
         ImportField("county", _l("County"), "شهرستان", ("county",), True, "کازرون"),
         ImportField("facility", _l("Facility"), "مجموعه", ("نام مجموعه", "facility"), True, "استخر کارگران کازرون"),
@@ -75,10 +75,10 @@ def fields_of(kind: ImportKind) -> tuple[ImportField, ...]:
 
 def guess(kind: ImportKind, headers: list[str], remembered: dict | None = None) -> dict[str, int]:
     """Which column (by index) each field is read from: the user's remembered headers first, then the usual names."""
-    folded = [normalize_search(header) for header in headers]
+    folded = [fold(header) for header in headers]
     found: dict[str, int] = {}
     for field in fields_of(kind):
-        wanted = [normalize_search(remembered[field.key])] if remembered and remembered.get(field.key) else []
+        wanted = [fold(remembered[field.key])] if remembered and remembered.get(field.key) else []
         for names in (wanted, field.names()):
             column = next((i for i, header in enumerate(folded) if header and header in names
                            and i not in found.values()), None)
@@ -90,7 +90,7 @@ def guess(kind: ImportKind, headers: list[str], remembered: dict | None = None) 
 
 def _options(names: dict) -> dict[str, object]:
     """Each option by every name it is written as, folded the way Persian is typed."""
-    return {normalize_search(name): option for option, written in names.items() for name in (option, *written)}
+    return {fold(name): option for option, written in names.items() for name in (option, *written)}
 
 
 STATUSES = _options({

@@ -23,10 +23,9 @@ from tracker.core.audit import record_change, snapshot
 from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import number_in_locale
-from tracker.core.persian import normalize_search
 from tracker.core.storage import Storage
 from tracker.imports import cells
-from tracker.imports.cells import CellError
+from tracker.imports.cells import CellError, fold
 from tracker.imports.columns import FIGURES, STATUSES, ImportField, fields_of
 from tracker.imports.models import ImportKind, ImportState, SavedMapping, Upload
 from tracker.imports.workbook import Sheet, WorkbookError, check_xlsx, read_sheet, sheet_names
@@ -276,10 +275,10 @@ class _Places:
     def __init__(self, session: Session, actor: User):
         self.session, self.actor = session, actor
         self.provinces = {name: p for p in places.provinces(session)
-                          for name in (normalize_search(p.name_fa), normalize_search(p.name_en), p.code)}
+                          for name in (fold(p.name_fa), fold(p.name_en), p.code)}
         self.counties: dict[str, list[County]] = {}
         for county in places.counties(session):
-            for name in {normalize_search(county.name_fa), normalize_search(county.name_en)} - {""}:
+            for name in {fold(county.name_fa), fold(county.name_en)} - {""}:
                 self.counties.setdefault(name, []).append(county)
         self.facilities: dict[int, dict[str, object]] = {}
 
@@ -312,7 +311,7 @@ class _Places:
 
     def facility(self, value, county: County):
         if county.id not in self.facilities:
-            self.facilities[county.id] = {normalize_search(f.name): f
+            self.facilities[county.id] = {fold(f.name): f
                                           for f in projects_queries.facilities_of(self.session, county.id)}
         try:
             return self.facilities[county.id][cells.key(value)]
@@ -329,7 +328,7 @@ FIGURE_MESSAGE = _l("Unknown figure: write approved, notified, allocated or spen
 def _project_rows(session: Session, actor: User, sheet: Sheet, columns: dict[str, int]) -> list[RowResult]:
     """Each row as a new project, created through the projects service."""
     found = _Places(session, actor)
-    existing = {normalize_search(name) for name in projects_queries.names(session)}
+    existing = {fold(name) for name in projects_queries.names(session)}
     in_file: dict[str, int] = {}
     fields = fields_of(ImportKind.projects)
     results = []
@@ -337,7 +336,7 @@ def _project_rows(session: Session, actor: User, sheet: Sheet, columns: dict[str
         row = _Row(number, values, columns, fields)
         results.append(row.result)
         name = row.text("name", 200)
-        folded = normalize_search(name)
+        folded = fold(name)
         if folded in in_file:
             row.errors["name"] = _l("The same project is on row %(row)s of this file.",
                                     row=number_in_locale(in_file[folded]))
@@ -373,11 +372,15 @@ def _budget_rows(session: Session, actor: User, sheet: Sheet, columns: dict[str,
     """Each row as one figure of a budget line, changed through the budgets service (a ledger entry)."""
     projects: dict[str, int] = {}
     for project_id, name, slug in projects_queries.seen_names(session, actor):
-        projects[normalize_search(name)] = projects[slug] = project_id
+        projects[fold(name)] = projects[slug] = project_id
     sources = {}
     for source in budgets_queries.sources(session):
-        for name in {source.code, normalize_search(source.name_fa), normalize_search(source.name_en)} - {""}:
+        for name in {source.code, fold(source.name_fa), fold(source.name_en)} - {""}:
             sources[name] = source.id
+            # Sheets say «استانی» or «اعتبار استانی» for «اعتبارات استانی», "Provincial" for "Provincial credits".
+            short = name.removeprefix("اعتبارات").removesuffix("credits")
+            sources.setdefault(short, source.id)
+            sources.setdefault(f"اعتبار{short}", source.id)
     fields = fields_of(ImportKind.budget)
     results = []
     for number, values in sheet.rows:

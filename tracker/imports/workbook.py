@@ -105,8 +105,9 @@ def _rows(data: bytes, name: str, *, formulas: bool = False):
         found = []
         try:
             for number, values in enumerate(workbook[name].iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
-                if any(value not in (None, "") for value in values):
-                    found.append((number, values))
+                filled = [index for index, value in enumerate(values) if value not in (None, "")]
+                if filled:
+                    found.append((number, values[:filled[-1] + 1]))  # read-only rows are padded to max_col
                     if len(found) > MAX_ROWS + 1:  # the headers and one row too many: enough to refuse
                         break
         except WorkbookError:
