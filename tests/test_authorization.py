@@ -13,13 +13,16 @@ from flask import url_for
 from sqlmodel import select
 
 from tests.helpers import jpeg, use_login
+from tests.imports.conftest import workbook
 from tracker.accounts import services as account_services
 from tracker.accounts.models import LoginSession, Role
 from tracker.briefs import services as brief_services
+from tracker.core.storage import storage_for
 from tracker.deadlines import services as deadlines
 from tracker.deadlines.models import DeadlineKind
 from tracker.decisions.models import Decision
 from tracker.decisions.services import DecisionData
+from tracker.imports.models import ImportKind, Upload
 from tracker.meetings.services import AgendaData
 from tracker.milestones import services as milestones
 from tracker.places import services as place_services
@@ -38,6 +41,7 @@ EDITORS = frozenset({ADMIN, DIRECTOR, HEAD, STAFF})
 # day: tests/visits). Here every one of them was recorded by the administrator.
 CORRECTORS = frozenset({ADMIN, DIRECTOR, HEAD})
 BUDGETERS = frozenset({ADMIN, BUDGET})
+IMPORTERS = EDITORS | BUDGETERS  # each imports what their role may add: projects (editors), budget figures
 ADMINS = frozenset({ADMIN})
 PUBLIC = "public"  # answers without a login, to anyone
 
@@ -163,16 +167,24 @@ TABLE: dict[str, Row] = {
     "/reminders/holidays/<int:holiday_id>/delete": Row("holiday", None, ADMINS),
     "/reminders/outbox": Row(None, ADMINS),
     "/reminders/outbox/<int:delivery_id>": Row("delivery", ADMINS),
+    # imports: each user's own uploads (here of projects, so a budget officer's own is refused: 403)
+    "/imports/": Row(None, IMPORTERS, IMPORTERS),
+    "/imports/templates/<any(projects, budget):kind>.xlsx": Row(None, EDITORS),
+    "/imports/<int:import_id>/sheet": Row("import", EDITORS, EDITORS),
+    "/imports/<int:import_id>/columns": Row("import", EDITORS, EDITORS),
+    "/imports/<int:import_id>": Row("import", EDITORS),
+    "/imports/<int:import_id>/import": Row("import", None, EDITORS),
 }
 # Records of a province with no county: a county head sees those of their province.
 PROVINCE_WIDE = {"agency"}
 # Records that belong to no place (reference data, users) or to the user alone (their notices, the feed's token).
-UNPLACED = {"user", "source", "holiday", "delivery", "notice", "login"}
+UNPLACED = {"user", "source", "holiday", "delivery", "notice", "login", "import"}
 # URL arguments that name no record.
-FIXED_ARGS = {"filename": "app.css", "code": "en", "fmt": "csv", "variant": "thumb", "sha256": "0" * 64}
+FIXED_ARGS = {"filename": "app.css", "code": "en", "fmt": "csv", "variant": "thumb", "sha256": "0" * 64,
+              "kind": "projects"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-# Records each user has of their own, by persona: their notices, their login sessions.
-OWN_RECORDS = {"notice", "login"}
+# Records each user has of their own, by persona: their notices, their login sessions, their uploads to import.
+OWN_RECORDS = {"notice", "login", "import"}
 # The key of each persona's login session secret among the tokens build_world returns.
 LOGINS = "logins"
 
@@ -287,10 +299,23 @@ def build_world(app, make, tmp_path) -> tuple[dict, dict, dict]:
     own_logins = {persona: db.exec(select(LoginSession.id).where(
         LoginSession.secret_hash == account_services.login_secret_hash(secret))).one()
         for persona, secret in secrets[LOGINS].items()}
+    uploads = {persona: own_upload(app, db, user) for persona, user in users.items()}
     for records in places.values():
         records["login"] = own_logins  # each persona's own
+        records["import"] = uploads
     return places, users, secrets
 
+
+
+def own_upload(app, db, user) -> int:
+    """A workbook of projects the user uploaded, its sheet chosen (made directly: a viewer may not upload one)."""
+    data = workbook(["نام پروژه", "شهرستان", "مجموعه"], ["بهسازی استخر", "کازرون", "استخر"])
+    upload = Upload(user_id=user.id, kind=ImportKind.projects, filename="a.xlsx", sha256="0" * 64, size=len(data),
+                    file_key=f"imports/{user.id}/a.xlsx", sheet="پروژه‌ها", rows=1)
+    storage_for(app.config, "uploads").put(upload.file_key, data)
+    db.add(upload)
+    db.flush()
+    return upload.id
 
 
 def rules(app):

@@ -60,10 +60,10 @@ def index():
 
 def _next_step(upload) -> str:
     if upload.state == ImportState.uploaded and not upload.sheet:
-        return url_for("imports.sheet", upload_id=upload.id)
+        return url_for("imports.sheet", import_id=upload.id)
     if upload.state == ImportState.uploaded:
-        return url_for("imports.columns", upload_id=upload.id)
-    return url_for("imports.show", upload_id=upload.id)
+        return url_for("imports.columns", import_id=upload.id)
+    return url_for("imports.show", import_id=upload.id)
 
 
 @bp.route("/templates/<any(projects, budget):kind>.xlsx")
@@ -79,17 +79,17 @@ def download_template(kind: str):
     return response
 
 
-def _upload(upload_id: int):
+def _upload(import_id: int):
     session = get_session()
-    upload = queries.get_upload(session, current_user, upload_id)
+    upload = queries.get_upload(session, current_user, import_id)
     permissions.require(current_user, services.ACTIONS[upload.kind])
     return session, upload
 
 
-@bp.route("/<int:upload_id>/sheet", methods=["GET", "POST"])
-def sheet(upload_id: int):
+@bp.route("/<int:import_id>/sheet", methods=["GET", "POST"])
+def sheet(import_id: int):
     """Choose the sheet the rows are on."""
-    session, upload = _upload(upload_id)
+    session, upload = _upload(import_id)
     form = SheetForm(data={"sheet": upload.sheet or None} if request.method == "GET" else None)
     try:
         names = sheet_names(services.stored_file(_storage(), upload))
@@ -105,12 +105,12 @@ def sheet(upload_id: int):
                      upload=upload)
 
 
-@bp.route("/<int:upload_id>/columns", methods=["GET", "POST"])
-def columns(upload_id: int):
+@bp.route("/<int:import_id>/columns", methods=["GET", "POST"])
+def columns(import_id: int):
     """Say which column each field is in: guessed from the headers, the user's last choice first."""
-    session, upload = _upload(upload_id)
+    session, upload = _upload(import_id)
     if not upload.sheet:
-        return redirect_to(url_for("imports.sheet", upload_id=upload.id))
+        return redirect_to(url_for("imports.sheet", import_id=upload.id))
     fields = fields_of(upload.kind)
     try:
         headers = services.headers(upload, _storage())
@@ -128,10 +128,10 @@ def columns(upload_id: int):
                      upload=upload, fields=fields)
 
 
-@bp.route("/<int:upload_id>")
-def show(upload_id: int):
+@bp.route("/<int:import_id>")
+def show(import_id: int):
     """Every row as it would be imported, its errors marked on their cells; or what was imported."""
-    session, upload = _upload(upload_id)
+    session, upload = _upload(import_id)
     if upload.state != ImportState.mapped:
         if upload.state != ImportState.imported:
             return redirect_to(_next_step(upload))
@@ -148,10 +148,10 @@ def _mapped_fields(upload):
     return [item for item in fields_of(upload.kind) if upload.mapping and item.key in upload.mapping]
 
 
-@bp.route("/<int:upload_id>/import", methods=["POST"])
-def confirm(upload_id: int):
+@bp.route("/<int:import_id>/import", methods=["POST"])
+def confirm(import_id: int):
     """Import every row, or none when any fails (the preview comes back, 422, saying why)."""
-    session, upload = _upload(upload_id)
+    session, upload = _upload(import_id)
     try:
         outcome = services.import_rows(session, actor=current_user, upload=upload, storage=_storage())
     except InvalidInput as refusal:
@@ -159,4 +159,4 @@ def confirm(upload_id: int):
                       fields=_mapped_fields(upload))
     if not outcome.imported:
         return render("imports/show.html", status=422, upload=upload, outcome=outcome, fields=_mapped_fields(upload))
-    return redirect_to(url_for("imports.show", upload_id=upload.id))
+    return redirect_to(url_for("imports.show", import_id=upload.id))
