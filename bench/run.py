@@ -46,8 +46,12 @@ lost_writes are 0:
 
     bench: soak requests=… errors=0 lost_writes=0 p95_ms=… conflicts=… users=16 seconds=60 db=… p50_ms=… rps=… …
 
-`--only projects`, `--only budgets`, `--only photos`, `--only briefs`, `--only reminders`, `--only accounts` or
-`--only soak` runs one of them.
+Then the preview of a 5,000-row workbook of projects, in-process (bench/imports.py):
+
+    bench: import_preview_5k ms=… read_ms=… rows=5000 failed=… db=… runs=…
+
+`--only projects`, `--only budgets`, `--only photos`, `--only briefs`, `--only reminders`, `--only accounts`,
+`--only imports` or `--only soak` runs one of them.
 """
 import argparse
 import os
@@ -64,7 +68,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import accounts, briefs, budgets, database, load, photos, reminders, seed, server, soak  # noqa: E402
+from bench import accounts, briefs, budgets, database, imports, load, photos, reminders, seed, server, soak  # noqa: E402
 from bench.inprocess import Statement, StatementCounter  # noqa: E402
 from tracker.core.db import make_engine  # noqa: E402
 from tracker.core.persian import format_number, normalize_search  # noqa: E402
@@ -172,14 +176,15 @@ def _project_list(args, secret_key: str) -> None:
 
 
 def main() -> int:
-    """Measure the project list, the budgets, photos, briefs, reminders and accounts, then soak; print their lines."""
+    """Measure the project list, budgets, photos, briefs, reminders, accounts, imports, then soak; print the lines."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=800, help="measured requests per URL (default 800)")
     parser.add_argument("--seconds", type=float, default=20, help="time limit per URL (default 20)")
     parser.add_argument("--concurrency", type=int, default=load.CONCURRENCY, help="connections at once")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the measured queries")
-    parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders", "accounts", "soak"),
+    parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders", "accounts",
+                                           "imports", "soak"),
                         help="measure only one of the parts described above")
     parser.add_argument("--budget-requests", type=int, default=200,
                         help="measured grid loads and cell saves per size (default 200)")
@@ -211,6 +216,8 @@ def main() -> int:
         reminders.run(args)
     if args.only in (None, "accounts"):
         accounts.run(args)
+    if args.only in (None, "imports"):
+        imports.run(args)
     if args.only in (None, "soak"):
         soak.run(args, secret_key)
     print(f"bench: done seconds={time.monotonic() - started:.0f}", file=sys.stderr)

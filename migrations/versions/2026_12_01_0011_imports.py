@@ -1,4 +1,6 @@
-"""Imports from Excel: the uploaded workbooks and each user's remembered column mapping per kind.
+"""Imports from Excel: the uploaded workbooks and each user's remembered column mapping per kind; projects get
+their name folded as Persian is typed (name_key, indexed), so that a duplicate name is found by an index lookup
+rather than a scan of every project per row of a file.
 
 Revision ID: 0011
 Revises: 0008
@@ -8,6 +10,9 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
+# The same folding the projects service applies (a pure function of the name); used once, to fill name_key.
+from tracker.core.persian import normalize_search
+
 revision = "0011"
 down_revision = "0008"
 branch_labels = None
@@ -15,6 +20,17 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("projects", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("name_key", sqlmodel.sql.sqltypes.AutoString(length=200), server_default="",
+                                      nullable=False))
+    projects = sa.table("projects", sa.column("id", sa.Integer), sa.column("name", sa.String),
+                        sa.column("name_key", sa.String))
+    connection = op.get_bind()
+    for project_id, name in connection.execute(sa.select(projects.c.id, projects.c.name)).all():
+        connection.execute(projects.update().where(projects.c.id == project_id)
+                           .values(name_key=normalize_search(name)[:200]))
+    with op.batch_alter_table("projects", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_projects_name_key"), ["name_key"], unique=False)
     op.create_table(
         "imports",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -57,3 +73,6 @@ def downgrade() -> None:
     with op.batch_alter_table("imports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_imports_user_id"))
     op.drop_table("imports")
+    with op.batch_alter_table("projects", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_projects_name_key"))
+        batch_op.drop_column("name_key")

@@ -114,6 +114,8 @@ class Project(Versioned, table=True):
     description: str = Field(default="", max_length=4000)
     is_sample: bool = False
     search_text: str = Field(default="", max_length=2000)
+    # The name folded as Persian is typed (projects.services.name_key): an indexed lookup for duplicate names.
+    name_key: str = Field(default="", max_length=200, index=True, sa_column_kwargs={"server_default": ""})
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp(index=True)
 

@@ -170,7 +170,8 @@ def get_project(session: Session, user: User, ref: str | int) -> Project:
 def project_by_name(session: Session, name: str) -> Project | None:
     """The project whose name reads the same as this one, however it was typed."""
     wanted = normalize_search(name)
-    candidates = session.exec(select(Project).where(col(Project.search_text).contains(wanted))).all()
+    # name_key is the folded name cut to its column's length: an index lookup, then the whole name compared.
+    candidates = session.exec(select(Project).where(Project.name_key == wanted[:200])).all()
     return next((p for p in candidates if normalize_search(p.name) == wanted), None)
 
 
