@@ -256,6 +256,7 @@ def test_more_rows_than_allowed_are_refused_with_a_clear_message(app, db, storag
     errors = refusal(app, lambda: services.upload_workbook(db, actor=fars_director, kind=ImportKind.projects,
                                                            filename="big.xlsx", data=data, storage=storage))
     assert errors == {"sheet": "این برگه بیش از ۵ ردیف دارد؛ آن را به فایل‌هایی با حداکثر ۵ ردیف تقسیم کنید."}
+    assert count(db, Upload) == 0 and not list(storage.keys("imports"))
     assert MAX_ROWS == 20_000
 
 

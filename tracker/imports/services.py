@@ -68,14 +68,12 @@ def upload_workbook(session: Session, *, actor: User, kind: ImportKind, filename
     if not sheets:
         raise InvalidInput({"file": _l("This workbook has no sheets.")})
     sha256 = hashlib.sha256(data).hexdigest()
-    key = f"imports/{actor.id}/{sha256}.xlsx"
-    storage.put(key, data)
     name = PurePosixPath(filename.replace("\\", "/")).name.strip()[:255] or "workbook.xlsx"
-    upload = Upload(user_id=actor.id, kind=kind, filename=name, sha256=sha256, size=len(data), file_key=key)
-    session.add(upload)
-    session.flush()
+    upload = Upload(user_id=actor.id, kind=kind, filename=name, sha256=sha256, size=len(data),
+                    file_key=f"imports/{actor.id}/{sha256}.xlsx")
     if len(sheets) == 1:
-        _set_sheet(upload, data, sheets[0])
+        _set_sheet(upload, data, sheets[0])  # a refused sheet (too many rows) keeps nothing, not even the file
+    storage.put(upload.file_key, data)
     session.add(upload)
     session.flush()
     record_change(session, actor_id=actor.id, action="create", record=upload, before=None,
