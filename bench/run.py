@@ -55,8 +55,12 @@ lost_writes are 0:
 
     bench: soak requests=… errors=0 lost_writes=0 p95_ms=… conflicts=… users=16 seconds=60 db=… p50_ms=… rps=… …
 
+Then the preview of a 5,000-row workbook of projects, in-process (bench/imports.py):
+
+    bench: import_preview_5k ms=… read_ms=… rows=5000 failed=… db=… runs=…
+
 `--only projects`, `--only budgets`, `--only photos`, `--only briefs`, `--only reminders`, `--only accounts`,
-`--only opendata`, `--only api` or `--only soak` runs one of them.
+`--only opendata`, `--only api`, `--only imports` or `--only soak` runs one of them.
 """
 import argparse
 import os
@@ -79,6 +83,7 @@ from bench import (  # noqa: E402
     briefs,
     budgets,
     database,
+    imports,
     load,
     opendata,
     photos,
@@ -194,8 +199,8 @@ def _project_list(args, secret_key: str) -> None:
 
 
 def main() -> int:
-    """Measure the project list, the budgets, photos, briefs, reminders, accounts and the API, then soak; print their
-    lines."""
+    """Measure the project list, the budgets, photos, briefs, reminders, accounts, open data, the API and imports,
+    then soak; print their lines."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=800, help="measured requests per URL (default 800)")
     parser.add_argument("--seconds", type=float, default=20, help="time limit per URL (default 20)")
@@ -203,7 +208,7 @@ def main() -> int:
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the measured queries")
     parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders", "accounts",
-                                           "opendata", "api", "soak"),
+                                           "opendata", "api", "imports", "soak"),
                         help="measure only one of the parts described above")
     parser.add_argument("--budget-requests", type=int, default=200,
                         help="measured grid loads and cell saves per size (default 200)")
@@ -239,6 +244,8 @@ def main() -> int:
         opendata.run(args)
     if args.only in (None, "api"):
         api.run(args)
+    if args.only in (None, "imports"):
+        imports.run(args)
     if args.only in (None, "soak"):
         soak.run(args, secret_key)
     print(f"bench: done seconds={time.monotonic() - started:.0f}", file=sys.stderr)

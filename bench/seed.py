@@ -169,7 +169,8 @@ def _project_row(rng: random.Random, serial: int, place: Place) -> dict:
         "province_id": place.province_id, "status": status, "start_date": start,
         "target_date": start + timedelta(days=rng.randrange(180, 900)), "physical_progress": progress,
         "agreement": "", "strategy": rng.choice([None, *Strategy]), "description": "", "is_sample": False,
-        "search_text": search_text(name, place), "created_at": updated - timedelta(days=rng.randrange(400)),
+        "search_text": search_text(name, place), "name_key": normalize_search(name)[:200],
+        "created_at": updated - timedelta(days=rng.randrange(400)),
         "updated_at": updated,
     }
 

@@ -13,13 +13,16 @@ from flask import url_for
 from sqlmodel import select
 
 from tests.helpers import jpeg, use_login
+from tests.imports.conftest import workbook
 from tracker.accounts import services as account_services
 from tracker.accounts.models import LoginSession, Role
 from tracker.briefs import services as brief_services
+from tracker.core.storage import storage_for
 from tracker.deadlines import services as deadlines
 from tracker.deadlines.models import DeadlineKind
 from tracker.decisions.models import Decision
 from tracker.decisions.services import DecisionData
+from tracker.imports.models import ImportKind, Upload
 from tracker.meetings.services import AgendaData
 from tracker.milestones import services as milestones
 from tracker.places import services as place_services
@@ -39,6 +42,7 @@ EDITORS = frozenset({ADMIN, DIRECTOR, HEAD, STAFF})
 # day: tests/visits). Here every one of them was recorded by the administrator.
 CORRECTORS = frozenset({ADMIN, DIRECTOR, HEAD})
 BUDGETERS = frozenset({ADMIN, BUDGET})
+IMPORTERS = EDITORS | BUDGETERS  # each imports what their role may add: projects (editors), budget figures
 ADMINS = frozenset({ADMIN})
 # Who puts a project in the public open data: an administrator or a director of the whole province.
 PUBLISHERS = frozenset({ADMIN, DIRECTOR})
@@ -187,16 +191,24 @@ TABLE: dict[str, Row] = {
     "/api/photos/<uuid:photo_id>/<any(display, thumb):variant>": Row("photo", EVERYONE),
     "/api/decisions": Row(None, EVERYONE),
     "/api/decisions/<uuid:decision_id>": Row("decision", EVERYONE),
+    # imports: each user's own uploads (here of projects, so a budget officer's own is refused: 403)
+    "/imports/": Row(None, IMPORTERS, IMPORTERS),
+    "/imports/templates/<any(projects, budget):kind>.xlsx": Row(None, EDITORS),
+    "/imports/<int:import_id>/sheet": Row("import", EDITORS, EDITORS),
+    "/imports/<int:import_id>/columns": Row("import", EDITORS, EDITORS),
+    "/imports/<int:import_id>": Row("import", EDITORS),
+    "/imports/<int:import_id>/import": Row("import", None, EDITORS),
 }
 # Records of a province with no county: a county head sees those of their province.
 PROVINCE_WIDE = {"agency", "province"}
 # Records that belong to no place (reference data, users) or to the user alone (their notices, the feed's token).
-UNPLACED = {"user", "source", "holiday", "delivery", "notice", "login", "token"}
+UNPLACED = {"user", "source", "holiday", "delivery", "notice", "login", "token", "import"}
 # URL arguments that name no record.
-FIXED_ARGS = {"filename": "app.css", "code": "en", "fmt": "csv", "variant": "thumb", "sha256": "0" * 64}
+FIXED_ARGS = {"filename": "app.css", "code": "en", "fmt": "csv", "variant": "thumb", "sha256": "0" * 64,
+              "kind": "projects"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-# Records each user has of their own, by persona: their notices, their login sessions, their API tokens.
-OWN_RECORDS = {"notice", "login", "token"}
+# Records each user has of their own, by persona: their notices, login sessions, API tokens and uploads to import.
+OWN_RECORDS = {"notice", "login", "token", "import"}
 # The key of each persona's login session secret among the tokens build_world returns.
 LOGINS = "logins"
 
@@ -317,11 +329,24 @@ def build_world(app, make, tmp_path) -> tuple[dict, dict, dict]:
         for persona, secret in secrets[LOGINS].items()}
     own_tokens = {persona: account_services.create_token(db, user=user, name="آزمون")[0].id
                   for persona, user in users.items()}
+    uploads = {persona: own_upload(app, db, user) for persona, user in users.items()}
     for records in places.values():
         records["login"] = own_logins  # each persona's own
         records["token"] = own_tokens
+        records["import"] = uploads
     return places, users, secrets
 
+
+
+def own_upload(app, db, user) -> int:
+    """A workbook of projects the user uploaded, its sheet chosen (made directly: a viewer may not upload one)."""
+    data = workbook(["نام پروژه", "شهرستان", "مجموعه"], ["بهسازی استخر", "کازرون", "استخر"])
+    upload = Upload(user_id=user.id, kind=ImportKind.projects, filename="a.xlsx", sha256="0" * 64, size=len(data),
+                    file_key=f"imports/{user.id}/a.xlsx", sheet="پروژه‌ها", rows=1)
+    storage_for(app.config, "uploads").put(upload.file_key, data)
+    db.add(upload)
+    db.flush()
+    return upload.id
 
 
 def rules(app):

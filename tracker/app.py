@@ -33,6 +33,7 @@ from tracker.core.security import csrf, limiter, login_manager, security_headers
 from tracker.decisions.routes import bp as decisions_bp
 from tracker.demo import data as demo_data
 from tracker.demo.cli import demo_cli
+from tracker.imports.routes import bp as imports_bp
 from tracker.meetings.routes import bp as meetings_bp
 from tracker.milestones.routes import bp as milestones_bp
 from tracker.opendata.routes import bp as opendata_bp
@@ -155,6 +156,7 @@ def _wire(app: Flask) -> None:
     app.register_blueprint(meetings_bp, url_prefix="/meetings")
     app.register_blueprint(opendata_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(imports_bp, url_prefix="/imports")
     shell.init_app(app)  # the manifest, the service worker and the offline page
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "home", lambda: redirect(url_for("projects.index")))
@@ -193,6 +195,7 @@ def metadata():
     import tracker.core.audit  # noqa: F401
     import tracker.deadlines.models  # noqa: F401
     import tracker.decisions.models  # noqa: F401
+    import tracker.imports.models  # noqa: F401
     import tracker.meetings.models  # noqa: F401
     import tracker.milestones.models  # noqa: F401
     import tracker.places.models  # noqa: F401

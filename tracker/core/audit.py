@@ -44,7 +44,7 @@ def plain(value: Any) -> Any:
 
 
 # Derived or secret columns, and timestamps the event itself carries, are not worth recording.
-UNAUDITED = ("search_text", "password_hash", "calendar_token", "secret_hash", "created_at", "updated_at")
+UNAUDITED = ("search_text", "name_key", "password_hash", "calendar_token", "secret_hash", "created_at", "updated_at")
 
 
 def snapshot(record: SQLModel, exclude: tuple[str, ...] = UNAUDITED) -> dict:

@@ -116,6 +116,8 @@ class Project(Versioned, table=True):
     # Marked by a director for the public open data package (OC4IDS); never set by an edit of the project.
     is_public: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     search_text: str = Field(default="", max_length=2000)
+    # The name folded as Persian is typed (projects.services.name_key): an indexed lookup for duplicate names.
+    name_key: str = Field(default="", max_length=200, index=True, sa_column_kwargs={"server_default": ""})
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp(index=True)
 

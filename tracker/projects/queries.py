@@ -170,7 +170,8 @@ def get_project(session: Session, user: User, ref: str | int) -> Project:
 def project_by_name(session: Session, name: str) -> Project | None:
     """The project whose name reads the same as this one, however it was typed."""
     wanted = normalize_search(name)
-    candidates = session.exec(select(Project).where(col(Project.search_text).contains(wanted))).all()
+    # name_key is the folded name cut to its column's length: an index lookup, then the whole name compared.
+    candidates = session.exec(select(Project).where(Project.name_key == wanted[:200])).all()
     return next((p for p in candidates if normalize_search(p.name) == wanted), None)
 
 
@@ -314,3 +315,20 @@ def people(session: Session, province_id: int) -> People:
         .order_by(col(User.full_name).collate(PERSIAN), col(User.username))
     ).all()
     return People(list(users), agencies_in(session, province_id))
+
+
+def names(session: Session) -> list[str]:
+    """Every project's name, in every province: names are unique across the country, so a duplicate is one anywhere."""
+    return list(session.exec(select(Project.name)).all())
+
+
+def seen_names(session: Session, user: User) -> list[tuple[int, str, str]]:
+    """The id, name and slug of every project the user sees."""
+    query = select(Project.id, Project.name, Project.slug).where(
+        *permissions.scope(user, Project.province_id, Project.county_id))
+    return [tuple(row) for row in session.exec(query).all()]
+
+
+def facilities_of(session: Session, county_id: int) -> list[Facility]:
+    """The facilities of one county."""
+    return list(session.exec(select(Facility).where(Facility.county_id == county_id)).all())

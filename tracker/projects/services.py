@@ -75,6 +75,11 @@ def _unique_slug(session: Session, name: str) -> str:
     return slug
 
 
+def name_key(name: str) -> str:
+    """A project's name folded the way Persian is typed: names that read the same have the same key."""
+    return normalize_search(name)[:200]
+
+
 def _search_text(session: Session, project: Project, facility: Facility) -> str:
     county = session.get(County, facility.county_id)
     province = session.get(Province, county.province_id)
@@ -115,6 +120,7 @@ def create_project(session: Session, *, actor: User, data: ProjectData) -> Proje
         province_id=county.province_id,
     )
     project.search_text = _search_text(session, project, facility)
+    project.name_key = name_key(project.name)
     session.add(project)
     session.flush()
     record_change(session, actor_id=actor.id, action="create", record=project, before=None,
@@ -135,6 +141,7 @@ def update_project(session: Session, *, actor: User, project: Project, data: Pro
     _assign(project, data)
     project.county_id, project.province_id = county.id, county.province_id
     project.search_text = _search_text(session, project, facility)
+    project.name_key = name_key(project.name)
     project.updated_at = clock.now()
     session.add(project)
     session.flush()

@@ -1,0 +1,1 @@
+"""Importing projects and budget figures from Excel workbooks."""
