@@ -1,9 +1,11 @@
 """Writes of the imports area: an upload, its sheet and columns, and its rows run through the forms' own services.
 
 Every row becomes records through the same service a form calls (projects.create_project, budgets.change_figure),
-so every rule, audit entry and ledger entry is the same as typing it in. A preview runs the whole file inside a
-savepoint and rolls it back, so that it says exactly what the services would say, rows that depend on earlier rows
-of the file included (notified, then allocated); importing runs it again and keeps it only if no row failed.
+so every rule, audit entry and ledger entry is the same as typing it in. A preview of budget figures runs the whole
+file inside a savepoint and rolls it back, so that it says exactly what the service would say, rows that depend on
+earlier rows of the file included (notified, then allocated); a preview of projects, whose rows depend on each other
+only by name (checked here), asks the service's own check of each row and writes nothing.
+Importing runs the file inside a savepoint and keeps it only if no row failed.
 """
 import hashlib
 from collections.abc import Callable
@@ -33,7 +35,7 @@ from tracker.places import queries as places
 from tracker.places.models import County, Province
 from tracker.projects import queries as projects_queries
 from tracker.projects.models import ProjectStatus
-from tracker.projects.services import ProjectData, create_project
+from tracker.projects.services import ProjectData, check_new_project, create_project
 
 ACTIONS = {ImportKind.projects: Action.edit, ImportKind.budget: Action.edit_budget}
 REQUIRED = _l("This field is required.")
@@ -216,7 +218,7 @@ def _run(session: Session, actor: User, upload: Upload, storage: Storage, *, kee
     columns = {key: int(column) for key, column in upload.mapping.items()}
     savepoint = session.begin_nested()
     try:
-        rows = ROWS[upload.kind](session, actor, sheet, columns)
+        rows = ROWS[upload.kind](session, actor, sheet, columns, keep)
     except BaseException:
         savepoint.rollback()
         raise
@@ -323,8 +325,9 @@ STATUS_MESSAGE = _l("Unknown status: write planned, in progress, suspended, comp
 FIGURE_MESSAGE = _l("Unknown figure: write approved, notified, allocated or spent.")
 
 
-def _project_rows(session: Session, actor: User, sheet: Sheet, columns: dict[str, int]) -> list[RowResult]:
-    """Each row as a new project, created through the projects service."""
+def _project_rows(session: Session, actor: User, sheet: Sheet, columns: dict[str, int], keep: bool
+                  ) -> list[RowResult]:
+    """Each row as a new project, created through the projects service (when kept), else checked by it."""
     found = _Places(session, actor)
     existing = {fold(name) for name in projects_queries.names(session)}
     in_file: dict[str, int] = {}
@@ -358,7 +361,7 @@ def _project_rows(session: Session, actor: User, sheet: Sheet, columns: dict[str
                            start_date=start, target_date=target, physical_progress=progress, agreement=agreement,
                            description=description)
         try:
-            create_project(session, actor=actor, data=data)
+            (create_project if keep else check_new_project)(session, actor=actor, data=data)
         except InvalidInput as refusal:
             row.refused(refusal)
         except (NotFound, Forbidden):
@@ -366,7 +369,8 @@ def _project_rows(session: Session, actor: User, sheet: Sheet, columns: dict[str
     return results
 
 
-def _budget_rows(session: Session, actor: User, sheet: Sheet, columns: dict[str, int]) -> list[RowResult]:
+def _budget_rows(session: Session, actor: User, sheet: Sheet, columns: dict[str, int], _keep: bool
+                 ) -> list[RowResult]:
     """Each row as one figure of a budget line, changed through the budgets service (a ledger entry)."""
     projects: dict[str, int] = {}
     for project_id, name, slug in projects_queries.seen_names(session, actor):

@@ -107,12 +107,20 @@ def _check_project(session: Session, actor: User, data: ProjectData, project_id:
     return facility
 
 
-def create_project(session: Session, *, actor: User, data: ProjectData) -> Project:
-    """Create a project on a facility the actor may edit."""
+def check_new_project(session: Session, *, actor: User, data: ProjectData) -> Facility:
+    """What create_project would refuse, without creating anything (an import's preview asks it of every row); the
+    project's facility."""
     permissions.require(actor, Action.edit)
     facility = _check_project(session, actor, data, None)
     county = session.get(County, facility.county_id)
     permissions.require(actor, Action.edit, county.province_id, county.id)
+    return facility
+
+
+def create_project(session: Session, *, actor: User, data: ProjectData) -> Project:
+    """Create a project on a facility the actor may edit."""
+    facility = check_new_project(session, actor=actor, data=data)
+    county = session.get(County, facility.county_id)
     project = Project(
         **asdict(data) | {"name": data.name.strip()},
         slug=_unique_slug(session, data.name),
