@@ -321,8 +321,9 @@ def test_two_camera_photos_leave_the_tablet_shrunk_with_progress_throughout(tabl
     # The photos left as display copies: a few hundred KB each, not 2.4 MB.
     sent_bytes = progress[-1][2]
     assert sent_bytes < 1_100_000, sent_bytes
-    # Progress was reported all along: never a gap of more than 3 s on the way, and it reached the end.
-    moments = [started, *(moment for moment, _sent, _total in progress)]
+    # Progress was reported all along the upload: never a gap of more than 3 s, and it reached the end. (Before
+    # it, the form says it is preparing the photos; how long that takes depends on the machine's load.)
+    moments = [moment for moment, _sent, _total in progress]
     assert max(b - a for a, b in zip(moments, moments[1:], strict=False)) < 3
     assert progress[-1][1] == sent_bytes
     assert [sent for _m, sent, _t in progress] == sorted(sent for _m, sent, _t in progress)
