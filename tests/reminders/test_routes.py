@@ -108,7 +108,7 @@ def test_settings_and_the_outbox_are_for_administrators(client, owner, path):
 def test_an_administrator_changes_the_defaults_and_negative_days_are_refused(client, db, make, login):
     login(make.admin)
     page = client.get("/reminders/settings")
-    assert "۲۹ اسفند" in page.text and "نوروز" in page.text and 'value="14, 7, 1, 0"' in page.text
+    assert "۲۹ اسفند" in page.text and "نوروز" in page.text and 'value="۱۴, ۷, ۱, ۰"' in page.text
 
     refused = client.post("/reminders/settings", data={"before_days": "14, -7", "overdue_every": "7",
                                                         "escalate_after": "-1", "days_off": ["4"]})

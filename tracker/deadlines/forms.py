@@ -6,6 +6,7 @@ from wtforms.validators import ValidationError
 
 from tracker.core.forms import CheckboxesField, IntegerInput, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.jalali import number_in_locale
 from tracker.deadlines.calendar import _days
 from tracker.deadlines.models import DeadlineKind
 from tracker.deadlines.services import SettingsData
@@ -39,7 +40,7 @@ class DaysField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return ", ".join(map(str, self.data or ()))
+        return ", ".join(str(number_in_locale(day)) for day in self.data or ())  # Persian digits in the fa UI
 
     def pre_validate(self, form):
         if self.data and any(d < 0 for d in self.data):
