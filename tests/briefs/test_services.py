@@ -97,6 +97,19 @@ def test_number_scheme_directorate_and_classification_are_settings(db, app_conte
     assert pdf_pages(archived(custom, brief)) == brief.pages == 1
 
 
+@pytest.mark.parametrize(("dates", "missing"), [
+    ({"target_date": date(2027, 3, 20)}, "تاریخ شروع ثبت نشده است"),
+    ({"start_date": date(2026, 4, 1)}, "موعد اتمام ثبت نشده است"),
+])
+def test_a_brief_without_a_plan_says_which_date_is_missing(db, app_context, make, fars_director, settings, dates,
+                                                           missing):
+    brief = issue(db, fars_director, make.project(**dates), settings)
+
+    text = pdf_text(archived(settings, brief))
+    assert "بدون برنامه زمانی" in text and missing in text
+    assert "تاریخ شروع یا موعد اتمام" not in text  # never the old one-size message that left the reader guessing
+
+
 def test_user_text_is_escaped_and_sample_projects_say_so(db, app_context, make, fars_director, settings):
     project = make.project(name="بهسازی مهمانسرای کارگران نمونه", description="<b>x</b>", is_sample=True)
 
@@ -106,7 +119,8 @@ def test_user_text_is_escaped_and_sample_projects_say_so(db, app_context, make, 
     assert "<b>x</b>" in pdf_raw_text(archived(settings, brief))
     assert "<i>office</i>" in text
     assert "داده نمونه" in text
-    assert "بدون برنامه" in text  # no start or target date: no plan to compare with
+    # No plan to compare with, and the brief says which dates are missing.
+    assert "بدون برنامه زمانی" in text and "نه تاریخ شروع ثبت شده است" in text
     assert plain("اعتباری برای این پروژه ثبت نشده است") in text
 
 
