@@ -16,7 +16,7 @@ from tracker.api.routes import bp as api_bp
 from tracker.briefs.cli import brief_cli
 from tracker.briefs.routes import bp as briefs_bp
 from tracker.budgets.routes import bp as budgets_bp
-from tracker.core import db, i18n, logs, shell
+from tracker.core import assets, db, i18n, logs, shell
 from tracker.core.backup import backup_command, restore_command
 from tracker.core.cli import db_cli
 from tracker.core.config import PROJECT_ROOT, load_settings
@@ -139,6 +139,7 @@ def _wire(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     app.after_request(security_headers)
+    assets.init_app(app)  # fingerprinted, minified and compressed static files
 
     app.url_map.converters["int"] = IdConverter  # before the blueprints: their rules read it when registered
     app.before_request(refuse_nul_bytes)

@@ -12,8 +12,9 @@ const MAX_PAGES = 50;
 const NETWORK_TIMEOUT_MS = 3500;
 
 self.addEventListener("install", (event) => {
-  // "reload": the files themselves, never the browser's HTTP cache of an older version.
-  const requests = SHELL.precache.map((url) => new Request(url, { cache: "reload" }));
+  // A static file's name carries its content's digest, so the HTTP cache's copy (the page just loaded it) is the
+  // right one; the offline page is fetched again ("reload"), never taken from an older version in the HTTP cache.
+  const requests = SHELL.precache.map((url) => new Request(url, { cache: url.startsWith(SHELL.static) ? "default" : "reload" }));
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(requests)).then(() => self.skipWaiting()));
 });
 

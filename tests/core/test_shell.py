@@ -6,6 +6,7 @@ import re
 import shutil
 
 import pytest
+from flask import url_for
 from PIL import Image
 
 import tracker
@@ -53,7 +54,7 @@ def test_every_page_links_the_manifest_and_the_ios_home_screen_tags(client):
     assert '<meta name="apple-mobile-web-app-capable" content="yes">' in page
     apple_icon = re.search(r'<link rel="apple-touch-icon" href="([^"]+)">', page).group(1)
     assert Image.open(io.BytesIO(client.get(apple_icon).data)).size == (180, 180)
-    assert '<script src="/static/shell.js" defer></script>' in page
+    assert re.search(r'<script src="/static/shell\.[0-9a-f]{10}\.js" defer></script>', page)
 
 
 def test_the_service_worker_is_served_at_the_root_and_always_revalidated():
@@ -65,6 +66,9 @@ def test_the_service_worker_is_served_at_the_root_and_always_revalidated():
     assert response.mimetype == "text/javascript"
     assert response.headers["Cache-Control"] == "no-cache"
     assert "Service-Worker-Allowed" not in response.headers  # its own scope, the root, is all it needs
+    # Each page's registration asks again: unchanged, the answer is a bodiless 304.
+    again = client.get("/sw.js", headers={"If-None-Match": response.headers["ETag"]})
+    assert (again.status_code, again.data) == (304, b"")
 
 
 def test_the_service_worker_precaches_the_shell_and_every_font_the_stylesheet_uses():
@@ -72,8 +76,11 @@ def test_the_service_worker_precaches_the_shell_and_every_font_the_stylesheet_us
     shell = shell_of(app)
 
     fonts = re.findall(r'url\("([^"]+\.woff2)"\)', (STATIC / "app.css").read_text())
-    assert len(fonts) == 3
-    expected = {f"/static/{name}" for name in (*fonts, "app.css", "app.js", "shell.js", "vendor/htmx.min.js")}
+    assert len(fonts) == 2  # regular and bold
+    with app.test_request_context():  # the names the pages use: each with its content's digest
+        expected = {url_for("static", filename=name)
+                    for name in (*fonts, "app.css", "app.js", "shell.js", "vendor/htmx.min.js")}
+    assert all(re.fullmatch(r"/static/.+\.[0-9a-f]{10}\.\w+", url) for url in expected)
     assert expected <= set(shell["precache"])
     assert shell["offline"] in shell["precache"]
     client = app.test_client()

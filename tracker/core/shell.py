@@ -4,7 +4,7 @@ import json
 import re
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, render_template, url_for
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from flask_login import current_user
 
 bp = Blueprint("shell", __name__)
@@ -77,10 +77,11 @@ def manifest():
 
 @bp.get("/sw.js")
 def service_worker():
-    """The service worker, at the root so that its scope is the whole app; always revalidated by the browser."""
+    """The service worker, at the root so that its scope is the whole app; always revalidated (a 304 when unchanged)."""
     response = Response(render_template("shell/sw.js", shell=_shell()), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/offline")
