@@ -27,8 +27,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(VENDOR)/.copied: node_modules/.package-lock.json
 	mkdir -p $(VENDOR)/fonts
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	@# Two weights (regular and bold): each woff2 is 50 KB of a first page's budget on a weak link.
 	cp node_modules/vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2 \
-	   node_modules/vazirmatn/fonts/webfonts/Vazirmatn-Medium.woff2 \
 	   node_modules/vazirmatn/fonts/webfonts/Vazirmatn-Bold.woff2 $(VENDOR)/fonts/
 	cp node_modules/vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf \
 	   node_modules/vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf $(VENDOR)/fonts/
