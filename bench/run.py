@@ -59,8 +59,13 @@ Then the preview of a 5,000-row workbook of projects, in-process (bench/imports.
 
     bench: import_preview_5k ms=… read_ms=… rows=5000 failed=… db=… runs=…
 
+Then the first load over a weak mobile link (400 ms, 50 KB/s down, 20 KB/s up) in Chromium, the login page on an
+empty cache and the project list after logging in (bench/weak_link.py):
+
+    bench: first_load kb=… requests=… ms=… second_kb=… second_requests=… second_static=… latency_ms=400 …
+
 `--only projects`, `--only budgets`, `--only photos`, `--only briefs`, `--only reminders`, `--only accounts`,
-`--only opendata`, `--only api`, `--only imports` or `--only soak` runs one of them.
+`--only opendata`, `--only api`, `--only imports`, `--only first_load` or `--only soak` runs one of them.
 """
 import argparse
 import os
@@ -91,6 +96,7 @@ from bench import (  # noqa: E402
     seed,
     server,
     soak,
+    weak_link,
 )
 from bench.inprocess import Statement, StatementCounter  # noqa: E402
 from tracker.core.db import make_engine  # noqa: E402
@@ -199,8 +205,8 @@ def _project_list(args, secret_key: str) -> None:
 
 
 def main() -> int:
-    """Measure the project list, the budgets, photos, briefs, reminders, accounts, open data, the API and imports,
-    then soak; print their lines."""
+    """Measure the project list, the budgets, photos, briefs, reminders, accounts, open data, the API, imports and
+    the first load on a weak link, then soak; print their lines."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=800, help="measured requests per URL (default 800)")
     parser.add_argument("--seconds", type=float, default=20, help="time limit per URL (default 20)")
@@ -208,7 +214,7 @@ def main() -> int:
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the measured queries")
     parser.add_argument("--only", choices=("projects", "budgets", "photos", "briefs", "reminders", "accounts",
-                                           "opendata", "api", "imports", "soak"),
+                                           "opendata", "api", "imports", "first_load", "soak"),
                         help="measure only one of the parts described above")
     parser.add_argument("--budget-requests", type=int, default=200,
                         help="measured grid loads and cell saves per size (default 200)")
@@ -246,6 +252,8 @@ def main() -> int:
         api.run(args)
     if args.only in (None, "imports"):
         imports.run(args)
+    if args.only in (None, "first_load"):
+        weak_link.run(args)
     if args.only in (None, "soak"):
         soak.run(args, secret_key)
     print(f"bench: done seconds={time.monotonic() - started:.0f}", file=sys.stderr)
