@@ -11,7 +11,9 @@ APT_PACKAGES := chromium poppler-utils
 
 ICONS := tracker/static/icons
 
-setup: $(VENV)/.installed $(VENDOR)/.copied $(ICONS)/.drawn $(CATALOGS:.po=.mo)
+BUILT := instance/static
+
+setup: $(VENV)/.installed $(VENDOR)/.copied $(ICONS)/.drawn $(CATALOGS:.po=.mo) $(BUILT)/.built
 
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +40,13 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 # The home-screen icons are drawn from the font (the letter پ on the brand colour), never committed.
 $(ICONS)/.drawn: $(ICONS)/draw.py $(VENDOR)/.copied $(VENV)/.installed
 	$(BIN)/python $(ICONS)/draw.py
+	touch $@
+
+# The static files as the app serves them (minified, named for their content, with .br and .gz copies), for nginx to
+# send itself (docs/deploy/nginx.conf); the app computes the same in memory, so it needs none of them.
+$(BUILT)/.built: $(VENV)/.installed $(VENDOR)/.copied $(ICONS)/.drawn tracker/core/assets.py \
+                 $(wildcard tracker/static/*.css tracker/static/*.js)
+	$(BIN)/python -m tracker.core.assets $(BUILT)
 	touch $@
 
 %.mo: %.po $(VENV)/.installed

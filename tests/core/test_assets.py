@@ -12,7 +12,7 @@ from flask import url_for
 
 import tracker
 from tracker import create_app
-from tracker.core.assets import IMMUTABLE
+from tracker.core.assets import IMMUTABLE, write
 
 STATIC = tracker.PROJECT_ROOT / "tracker" / "static"
 FINGERPRINTED = r"/static/{stem}\.[0-9a-f]{{10}}\.{suffix}"
@@ -201,3 +201,20 @@ def test_a_logged_in_page_loads_htmx_for_its_bell_and_the_picker_only_with_a_dat
     assert "data-jalali-date" in new_visit and {"jalali-picker.js", "persian.js"} <= scripts_of(new_visit)
     # The project page's editors (dates, partners, milestones) arrive by htmx with date inputs.
     assert "data-jalali-date" not in project_page and "jalali-picker.js" in scripts_of(project_page)
+
+
+def test_the_copies_for_nginx_are_the_files_the_app_serves_each_beside_its_compressed_ones(tmp_path):
+    client = bare_app().test_client()
+    (tmp_path / "app.0123456789.css").write_text("an older release's file")
+
+    write(STATIC, tmp_path)
+
+    for name in ("app.css", "vendor/htmx.min.js", "vendor/fonts/Vazirmatn-Regular.woff2"):
+        url = static_url(client.application, name)
+        copy = tmp_path / url.removeprefix("/static/")
+        assert copy.read_bytes() == client.get(url, headers={"Accept-Encoding": ""}).data
+        compressed = name.endswith((".css", ".js"))
+        assert copy.with_name(copy.name + ".gz").exists() == copy.with_name(copy.name + ".br").exists() == compressed
+        if compressed:
+            assert gzip.decompress(copy.with_name(copy.name + ".gz").read_bytes()) == copy.read_bytes()
+    assert (tmp_path / "app.0123456789.css").exists()  # a page open across a release still finds its files
