@@ -25,7 +25,7 @@ def bare_app(**config):
 def shell_of(app) -> dict:
     """The settings the server wrote into the service worker it serves."""
     script = app.test_client().get("/sw.js").text
-    return json.loads(re.search(r"^const SHELL = (.*);$", script, re.MULTILINE).group(1))
+    return json.loads(re.search(r"const SHELL\s*=\s*(\{.*?\});", script).group(1))
 
 
 def test_the_manifest_installs_pishraft_in_persian_with_the_apps_colours():
@@ -133,3 +133,14 @@ def test_logout_clears_the_tablets_cache_and_storage_but_keeps_the_chosen_langua
     login_page = client.get(response.headers["Location"])
     assert f'<html lang="{language}"' in login_page.text
     assert client.get("/projects/").status_code == 302  # the session itself ended on the server
+
+
+def test_the_offline_shells_scripts_cross_the_wire_in_under_60_kb_even_as_gzip():
+    client = bare_app().test_client()
+    with client.application.test_request_context():
+        urls = ["/sw.js", *(url_for("static", filename=name) for name in
+                            ("shell.js", "outbox.js", "persian.js", "visits.js", "vendor/htmx.min.js"))]
+
+    sizes = {url: len(client.get(url, headers={"Accept-Encoding": "gzip"}).data) for url in urls}
+
+    assert sum(sizes.values()) <= 60 * 1024, sizes

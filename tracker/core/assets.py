@@ -63,7 +63,7 @@ def _css_urls(css: bytes, name: str, assets: dict[str, Asset]) -> bytes:
     return CSS_URL.sub(swap, css.decode("utf-8")).encode("utf-8")
 
 
-def _asset(name: str, body: bytes) -> Asset:
+def make_asset(name: str, body: bytes) -> Asset:
     """Minify our own text, then name and compress the result (the digest is of what is served)."""
     suffix = posixpath.splitext(name)[1]
     if suffix in MINIFY and not name.startswith("vendor/"):
@@ -86,7 +86,7 @@ def build(folder: Path) -> dict[str, Asset]:
     for path in sorted(files, key=lambda path: (path.suffix == ".css", str(path))):
         name = path.relative_to(folder).as_posix()
         body = path.read_bytes()
-        assets[name] = _asset(name, _css_urls(body, name, assets) if path.suffix == ".css" else body)
+        assets[name] = make_asset(name, _css_urls(body, name, assets) if path.suffix == ".css" else body)
     return assets
 
 
@@ -146,11 +146,8 @@ def _find(filename: str) -> tuple[Asset | None, bool]:
     return None, False
 
 
-def serve(filename: str) -> Response:
-    """A static file: its fingerprinted name cached for a year, text compressed as the browser accepts."""
-    asset, current = _find(filename)
-    if asset is None:
-        abort(404)
+def respond(asset: Asset, cache_control: str) -> Response:
+    """An asset's response: compressed as the browser accepts, with an ETag per encoding (a 304 when it has it)."""
     encoding = next((name for name in asset.encoded if request.accept_encodings[name]), None)
     response = Response(asset.encoded[encoding] if encoding else asset.body, mimetype=asset.mimetype)
     if asset.encoded:
@@ -158,8 +155,16 @@ def serve(filename: str) -> Response:
     if encoding:
         response.content_encoding = encoding
     response.set_etag(f"{asset.digest}-{encoding or 'identity'}")
-    response.headers["Cache-Control"] = IMMUTABLE if current else REVALIDATE
+    response.headers["Cache-Control"] = cache_control
     return response.make_conditional(request)
+
+
+def serve(filename: str) -> Response:
+    """A static file: its fingerprinted name cached for a year, text compressed as the browser accepts."""
+    asset, current = _find(filename)
+    if asset is None:
+        abort(404)
+    return respond(asset, IMMUTABLE if current else REVALIDATE)
 
 
 class SessionInterface(SecureCookieSessionInterface):

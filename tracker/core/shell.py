@@ -4,8 +4,10 @@ import json
 import re
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, render_template, url_for
 from flask_login import current_user
+
+from tracker.core import assets
 
 bp = Blueprint("shell", __name__)
 
@@ -78,10 +80,10 @@ def manifest():
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, at the root so that its scope is the whole app; always revalidated (a 304 when unchanged)."""
-    response = Response(render_template("shell/sw.js", shell=_shell()), mimetype="text/javascript")
-    response.headers["Cache-Control"] = "no-cache"
-    response.add_etag()
-    return response.make_conditional(request)
+    if "service_worker" not in current_app.extensions:  # minified and compressed once, like the static files
+        script = render_template("shell/sw.js", shell=_shell()).encode()
+        current_app.extensions["service_worker"] = assets.make_asset("sw.js", script)
+    return assets.respond(current_app.extensions["service_worker"], "no-cache")
 
 
 @bp.get("/offline")
