@@ -97,4 +97,4 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENDOR) node_modules tests/artifacts $(ICONS)/*.png $(ICONS)/.drawn
+	rm -rf $(VENDOR) node_modules tests/artifacts $(ICONS)/*.png $(ICONS)/.drawn $(BUILT)
