@@ -187,3 +187,22 @@ def test_the_directorate_logo_is_a_setting_shown_in_preview_and_pdf(app, client,
     brief = db.exec(select(Brief)).one()
     listing = poppler("pdfimages", "-list", briefs_dir / brief.file_path).splitlines()[2:]
     assert any(row.split()[3:5] == ["120", "120"] for row in listing)
+
+
+def test_the_number_is_isolated_left_to_right_on_the_page(client, director, pool, briefs_dir):
+    ready = issue(client, pool, **htmx())
+
+    number = '<bdi dir="ltr" class="brief-number">۱۴۰۵/۱/گ</bdi>'
+    assert f"گزارش شماره {number} آماده است" in ready.text
+    assert f'<td class="nowrap">{number}</td>' in client.get(f"/projects/{pool.slug}").text
+
+
+def test_the_preview_bar_speaks_the_ui_language_over_a_persian_brief(client, login, make, pool):
+    login(make.user(role=Role.viewer))
+    client.post("/language/en", data={"next": "/"})
+
+    preview = client.get(f"/briefs/projects/{pool.slug}/preview").text
+
+    assert '<nav class="preview-bar" lang="en" dir="ltr">' in preview
+    assert "Preview: not issued yet. The number is given when the brief is issued." in preview
+    assert '<html lang="fa" dir="rtl">' in preview and "گزارش وضعیت" in preview

@@ -214,3 +214,16 @@ def test_a_number_taken_meanwhile_is_rendered_again_with_the_next(db, app_contex
     assert (first.sequence, second.sequence, len(seen)) == (1, 2, 2)
     assert "۱۴۰۵/۲" in pdf_text(archived(settings, second))
     assert [b.sequence for b in db.exec(select(Brief).order_by(Brief.sequence)).all()] == [1, 2]
+
+
+def test_the_number_reads_left_to_right_in_the_pdf_and_in_the_activity(db, app_context, fars_director, pool,
+                                                                         settings, database):
+    brief = issue(db, fars_director, pool, settings)
+    path = archived(settings, brief)
+
+    # pdftotext -raw writes glyphs in the order they are drawn: an isolated number is drawn left to right, whole;
+    # unisolated, a right-to-left line drew «گ» first and split off «۱».
+    assert "۱۴۰۵/۱/گ" in pdf_raw_text(path) and "گ/۱۴۰۵/۱" not in pdf_raw_text(path)
+    render_page_png(path, ARTIFACTS, f"brief-number-{database.dialect.name}")
+    event = audit_events(db, "briefs", brief.id)[-1]
+    assert event.summary.startswith("\u20661405/1/گ\u2069 · ")

@@ -20,6 +20,7 @@ from tracker.core import clock
 from tracker.core.audit import record_change
 from tracker.core.config import PROJECT_ROOT
 from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.i18n import current_language, gettext, text_direction
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import jalali_year, number_in_locale
 from tracker.core.storage import Storage, storage_for
@@ -103,6 +104,12 @@ def print_media(settings: BriefSettings) -> Media:
     return Media(Path(settings.logo).resolve().as_uri() if settings.logo else None, photo_src, None)
 
 
+def isolated(number: str) -> str:
+    """A brief's number between LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE, for plain text (activity lines,
+    emails) where no <bdi> can keep a right-to-left line from reversing «۱۴۰۵/۱/گ» into «گ/۱۴۰۵/۱»."""
+    return f"\u2066{number}\u2069"
+
+
 def check_for_whom(for_whom: str) -> str:
     """The addressee as typed, trimmed; too long is refused before anything is rendered."""
     for_whom = " ".join(for_whom.split())
@@ -136,8 +143,25 @@ def constituency_document(session: Session, constituency: Constituency, settings
                        project_qr=lambda project: qr_data_uri(settings.project_url(project)), **_common(media), **extra)
 
 
+@dataclass(frozen=True)
+class PreviewBar:
+    """The preview's bar in the reader's UI language (the brief under it is Persian whatever the UI reads)."""
+
+    language: str
+    direction: str
+    back: str
+    note: str
+
+
+def preview_bar() -> PreviewBar:
+    """The bar's words, translated now, before the brief is rendered in Persian."""
+    return PreviewBar(current_language(), text_direction(), gettext("Back"),
+                      gettext("Preview: not issued yet. The number is given when the brief is issued."))
+
+
 def _common(media: Media) -> dict:
-    return {"chart": lambda by_source: budget_chart_html(by_source, render.LANGUAGE), "Figure": Figure,
+    return {"preview_bar": preview_bar() if media.stylesheet_url is not None else None,
+            "chart": lambda by_source: budget_chart_html(by_source, render.LANGUAGE), "Figure": Figure,
             "printable": lambda photos: [(photo, src) for photo in photos if (src := media.photo_src(photo))],
             "milestone_labels": MILESTONE_LABELS, "preview": media.stylesheet_url is not None,
             "stylesheet_url": media.stylesheet_url}
@@ -200,7 +224,7 @@ def _issue(session: Session, *, actor: User, kind: BriefKind, province: Province
         # After the row is in, so a lost race writes nothing; the name has the hash, so no other brief's is replaced.
         settings.briefs.put(relative, pdf.data)
         record_change(session, actor_id=actor.id, action="create", record=brief, before=None,
-                      project_id=brief.project_id, summary=f"{number} · {summary}")
+                      project_id=brief.project_id, summary=f"{isolated(number)} · {summary}")
         return brief
     raise RuntimeError(f"no free brief number in {province.code} {year} after {NUMBER_ATTEMPTS} attempts")
 
