@@ -96,6 +96,7 @@ TABLE: dict[str, Row] = {
     "/projects/new": Row(None, EDITORS, EDITORS),
     "/projects/check": Row(None, None, EVERYONE),
     "/projects/<ref>": Row("project", EVERYONE),
+    "/projects/<int:project_id>": Row("project", EVERYONE),  # the short address: on to the page by its slug
     "/projects/<ref>/edit": Row("project", EDITORS, EDITORS),
     "/projects/<ref>/public": Row("project", None, PUBLISHERS),
     "/projects/partners/check": Row(None, None, EVERYONE),
@@ -301,7 +302,7 @@ def build_world(app, make, tmp_path) -> tuple[dict, dict, dict]:
         db.add(delivery)
         db.flush()
         places[place] = {
-            "project": {"ref": project.slug},
+            "project": {"ref": project.slug, "project_id": project.id},
             "province": {"province": make.province(province).code},
             "partner": {"ref": project.slug, "partner_id": partner.id},
             "facility": {"facility_id": project.facility_id},

@@ -206,3 +206,18 @@ def test_the_preview_bar_speaks_the_ui_language_over_a_persian_brief(client, log
     assert '<nav class="preview-bar" lang="en" dir="ltr">' in preview
     assert "Preview: not issued yet. The number is given when the brief is issued." in preview
     assert '<html lang="fa" dir="rtl">' in preview and "گزارش وضعیت" in preview
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:5000", "http://localhost:8000", "http://[::1]/"])
+def test_a_loopback_site_address_refuses_to_issue_beside_the_button_unless_in_demo_mode(app, client, db, director,
+                                                                                       pool, briefs_dir, base_url):
+    app.config["BASE_URL"] = base_url
+
+    refused = issue(client, pool, **htmx())
+    app.config["DEMO"] = True
+    demo = issue(client, pool, **htmx())
+
+    assert refused.status_code == 422
+    actions = refused.text.partition('<div class="actions">')[2].partition('id="brief-progress"')[0]
+    assert "TRACKER_BASE_URL" in actions and "هنوز نشانی خود همین رایانه است" in actions
+    assert demo.status_code == 200 and len(db.exec(select(Brief)).all()) == 1

@@ -23,6 +23,7 @@ from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.i18n import current_language, gettext, text_direction
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.jalali import jalali_year, number_in_locale
+from tracker.core.links import unset_base_url
 from tracker.core.storage import Storage, storage_for
 from tracker.places.models import Constituency, Province
 from tracker.projects.models import Project
@@ -30,6 +31,8 @@ from tracker.visits.models import Photo
 from tracker.visits.photos import photo_key
 
 FOR_WHOM_MAX = 300
+# The key of a refusal that belongs to no field: the issue form shows it beside its button.
+BASE_URL_ERROR = "base_url"
 MILESTONE_LABELS = {"met": _l("Met"), "upcoming": _l("Upcoming"), "overdue": _l("Overdue"), "dropped": _l("Dropped")}
 KIND_LETTERS = {BriefKind.project: "پ", BriefKind.constituency: "ح"}
 # Two people issuing in the same province at the same moment compete for a number; the loser renders again.
@@ -48,13 +51,19 @@ class BriefSettings:
     number_format: str
     classification: str
     uploads: Storage  # the photos a brief shows
+    demo: bool = False
 
     @classmethod
     def from_config(cls, config) -> "BriefSettings":
         """The settings of an app's configuration."""
         return cls(storage_for(config, "briefs"), config["BASE_URL"].rstrip("/"), config["BRIEF_DIRECTORATE"],
                    config["BRIEF_LOGO"], config["BRIEF_NUMBER_FORMAT"], config["BRIEF_CLASSIFICATION"],
-                   storage_for(config, "uploads"))
+                   storage_for(config, "uploads"), config["DEMO"])
+
+    def check_links(self) -> None:
+        """Refuse to issue while the QR code would point at this machine (the form shows why, by its button)."""
+        if (refusal := unset_base_url(self.base_url, self.demo)) is not None:
+            raise InvalidInput({BASE_URL_ERROR: refusal})
 
     def number(self, *, year: int, seq: int, province: Province, kind: BriefKind) -> str:
         """A brief's number by the configured scheme."""
@@ -204,6 +213,7 @@ def _issue(session: Session, *, actor: User, kind: BriefKind, province: Province
            settings: BriefSettings, now: datetime | None, document: Callable[[str, datetime], str],
            summary: str, **subject) -> Brief:
     """Number, render, archive and record a brief; a number taken meanwhile means rendering with the next."""
+    settings.check_links()
     generated_at = now or clock.now()
     year = jalali_year(clock.today(generated_at))
     for _attempt in range(NUMBER_ATTEMPTS):
