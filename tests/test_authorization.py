@@ -151,6 +151,7 @@ TABLE: dict[str, Row] = {
     "/briefs/brief.css": Row(None, EVERYONE),  # the previews' stylesheet
     "/briefs/projects/<ref>/preview": Row("project", EVERYONE),
     "/briefs/projects/<ref>": Row("project", None, EDITORS),
+    "/briefs/letters/<province>": Row("province", PUBLISHERS, PUBLISHERS),  # who speaks for the directorate
     "/briefs/constituencies/<int:constituency_id>": Row("constituency", EVERYONE, EDITORS),
     "/briefs/constituencies/<int:constituency_id>/preview": Row("constituency", EVERYONE),
     "/briefs/<int:brief_id>/download": Row("brief", EVERYONE),

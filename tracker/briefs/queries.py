@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from tracker.accounts import permissions
 from tracker.accounts.models import Role, User
-from tracker.briefs.models import Brief
+from tracker.briefs.models import Brief, LetterSettings
 from tracker.budgets import queries as budget_queries
 from tracker.budgets.models import Figure
 from tracker.core.db import PERSIAN
@@ -308,3 +308,22 @@ def first_admin(session: Session) -> User | None:
     return session.exec(
         select(User).where(User.role == Role.admin, col(User.active)).order_by(col(User.id))
     ).first()
+
+
+def letter_settings(session: Session, province_id: int) -> LetterSettings | None:
+    """The directorate's letter settings, or None when it has kept the defaults."""
+    return session.exec(select(LetterSettings).where(LetterSettings.province_id == province_id)).first()
+
+
+def get_directorate(session: Session, user: User, code: str) -> Province:
+    """A province by its code whose letters the user may set (404 outside their scope or unknown, else 403)."""
+    province = session.exec(select(Province).where(Province.code == code)).first()
+    if province is None:
+        raise NotFound
+    permissions.require_directorate(user, province.id)
+    return province
+
+
+def directorates(session: Session, user: User) -> list[Province]:
+    """The provinces whose letters the user may set: every one for an administrator, a director's own."""
+    return [p for p in permissions.visible_provinces(session, user) if permissions.speaks_for(user, p.id)]

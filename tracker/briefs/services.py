@@ -12,12 +12,12 @@ from tracker.accounts import permissions
 from tracker.accounts.models import User
 from tracker.accounts.permissions import Action
 from tracker.briefs import queries, render
-from tracker.briefs.models import Brief, BriefKind
+from tracker.briefs.models import Brief, BriefKind, LetterSettings
 from tracker.briefs.qr import qr_data_uri
 from tracker.budgets.chart import budget_chart_html
 from tracker.budgets.models import Figure
 from tracker.core import clock
-from tracker.core.audit import record_change
+from tracker.core.audit import record_change, snapshot
 from tracker.core.config import PROJECT_ROOT
 from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.i18n import current_language, gettext, text_direction
@@ -83,6 +83,22 @@ class BriefSettings:
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """Who a brief goes to by default: the member of parliament of the constituency it is about."""
+
+    mp_name: str
+    counties: str  # «کازرون و کوه‌چنار»
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The signature block: the name and post of the person issuing (their post is set on their account)."""
+
+    name: str
+    post: str
+
+
+@dataclass(frozen=True)
 class Letter:
     """The letterhead and footer of one brief: who it is from and for, its number, when it was made."""
 
@@ -93,6 +109,10 @@ class Letter:
     generated_at: datetime
     for_whom: str
     qr_src: str
+    invocation: bool = False  # «بسمه‌تعالی» at the top, where the directorate wants it
+    recipient: Recipient | None = None  # the addressee when for_whom is empty
+    signer: Signer | None = None
+    copies: tuple[str, ...] = ()  # «رونوشت»
 
 
 @dataclass(frozen=True)
@@ -127,27 +147,54 @@ def check_for_whom(for_whom: str) -> str:
     return for_whom
 
 
-def _letter(settings: BriefSettings, media: Media, province: Province, number: str | None, generated_at: datetime,
-            for_whom: str, page_url: str) -> Letter:
-    return Letter(settings.directorate.format(province=province.name_fa), settings.classification, media.logo_src,
-                  number, generated_at, for_whom, qr_data_uri(page_url))
+def persian_list(names: list[str]) -> str:
+    """Names joined as Persian writes a list: «الف، ب و پ»."""
+    return " و ".join(filter(None, ["، ".join(names[:-1]), *names[-1:]]))
+
+
+def recipient_of(session: Session, constituency: Constituency | None) -> Recipient | None:
+    """The member of parliament of a constituency, named by the counties they represent; None without one."""
+    if constituency is None:
+        return None
+    counties = queries.constituency_counties(session, constituency)
+    return Recipient(constituency.mp_name, persian_list([county.name_fa for county in counties]))
+
+
+def _letter(session: Session, settings: BriefSettings, media: Media, province: Province, *, number: str | None,
+            generated_at: datetime, for_whom: str, page_url: str, constituency: Constituency | None,
+            signer: User | None) -> Letter:
+    own = queries.letter_settings(session, province.id) or LetterSettings(province_id=province.id)
+    return Letter(own.directorate or directorate_name(settings, province), settings.classification, media.logo_src,
+                  number, generated_at, for_whom, qr_data_uri(page_url), own.invocation,
+                  recipient_of(session, constituency),
+                  Signer(signer.full_name or signer.username, signer.post) if signer else None,
+                  tuple(own.copy_lines))
+
+
+def directorate_name(settings: BriefSettings, province: Province) -> str:
+    """The directorate's name by TRACKER_BRIEF_DIRECTORATE, unless its letter settings give another."""
+    return settings.directorate.format(province=province.name_fa)
 
 
 def project_document(session: Session, project: Project, settings: BriefSettings, media: Media, *,
-                     number: str | None, generated_at: datetime, for_whom: str, **extra) -> str:
-    """The HTML of a project's brief."""
+                     number: str | None, generated_at: datetime, for_whom: str, signer: User | None = None,
+                     **extra) -> str:
+    """The HTML of a project's brief, signed by who issues it."""
     item = queries.project_brief(session, project, clock.today(generated_at))
-    letter = _letter(settings, media, item.detail.province, number, generated_at, for_whom,
-                     settings.project_url(project))
+    letter = _letter(session, settings, media, item.detail.province, number=number, generated_at=generated_at,
+                     for_whom=for_whom, page_url=settings.project_url(project),
+                     constituency=item.detail.constituency, signer=signer)
     return render.html("briefs/project.html", item=item, letter=letter, **_common(media), **extra)
 
 
 def constituency_document(session: Session, constituency: Constituency, settings: BriefSettings, media: Media, *,
-                          number: str | None, generated_at: datetime, for_whom: str, **extra) -> str:
+                          number: str | None, generated_at: datetime, for_whom: str, signer: User | None = None,
+                          **extra) -> str:
     """The HTML of a constituency's brief: the cover table, then a section per project."""
     brief = queries.constituency_brief(session, constituency, clock.today(generated_at))
-    letter = _letter(settings, media, brief.province, number, generated_at, for_whom,
-                     settings.constituency_url(constituency))
+    letter = _letter(session, settings, media, brief.province, number=number, generated_at=generated_at,
+                     for_whom=for_whom, page_url=settings.constituency_url(constituency),
+                     constituency=constituency, signer=signer)
     return render.html("briefs/constituency.html", brief=brief, letter=letter,
                        project_qr=lambda project: qr_data_uri(settings.project_url(project)), **_common(media), **extra)
 
@@ -185,7 +232,7 @@ def issue_project_brief(session: Session, *, actor: User, project: Project, for_
 
     def document(number: str, generated_at: datetime) -> str:
         return project_document(session, project, settings, print_media(settings), number=number,
-                                generated_at=generated_at, for_whom=for_whom)
+                                generated_at=generated_at, for_whom=for_whom, signer=actor)
 
     return _issue(session, actor=actor, kind=BriefKind.project, province=province, for_whom=for_whom,
                   settings=settings, now=now, document=document, project_id=project.id, summary=project.name)
@@ -202,7 +249,7 @@ def issue_constituency_brief(session: Session, *, actor: User, constituency: Con
 
     def document(number: str, generated_at: datetime) -> str:
         return constituency_document(session, constituency, settings, print_media(settings), number=number,
-                                     generated_at=generated_at, for_whom=for_whom)
+                                     generated_at=generated_at, for_whom=for_whom, signer=actor)
 
     return _issue(session, actor=actor, kind=BriefKind.constituency, province=province, for_whom=for_whom,
                   settings=settings, now=now, document=document, constituency_id=constituency.id,
@@ -242,3 +289,32 @@ def _issue(session: Session, *, actor: User, kind: BriefKind, province: Province
 def brief_pdf(settings: BriefSettings, brief: Brief) -> bytes:
     """An issued brief's PDF as archived; FileNotFoundError when the archive has lost it."""
     return settings.briefs.get(brief.file_path)
+
+
+@dataclass(frozen=True)
+class LetterData:
+    """A directorate's letter settings as its form gives them."""
+
+    invocation: bool
+    directorate: str
+    copies: str
+
+
+COPIES_MAX_LINES = 12
+
+
+def save_letter_settings(session: Session, *, actor: User, province: Province, data: LetterData) -> LetterSettings:
+    """Set how the directorate's briefs read as its letters; issued briefs keep what they were printed with."""
+    permissions.require_directorate(actor, province.id)
+    lines = [" ".join(line.split()) for line in data.copies.splitlines() if line.strip()]
+    if len(lines) > COPIES_MAX_LINES:
+        raise InvalidInput({"copies": _l("At most %(max)s lines.", max=number_in_locale(COPIES_MAX_LINES))})
+    own = queries.letter_settings(session, province.id)
+    before = snapshot(own) if own else None
+    own = own or LetterSettings(province_id=province.id)
+    own.invocation, own.directorate, own.copies = data.invocation, " ".join(data.directorate.split()), "\n".join(lines)
+    session.add(own)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="update" if before else "create", record=own, before=before,
+                  summary=province.name_fa)
+    return own
