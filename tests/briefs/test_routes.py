@@ -221,3 +221,16 @@ def test_a_loopback_site_address_refuses_to_issue_beside_the_button_unless_in_de
     actions = refused.text.partition('<div class="actions">')[2].partition('id="brief-progress"')[0]
     assert "TRACKER_BASE_URL" in actions and "هنوز نشانی خود همین رایانه است" in actions
     assert demo.status_code == 200 and len(db.exec(select(Brief)).all()) == 1
+
+
+def test_a_preview_is_signed_by_who_may_issue_it_with_their_post(client, login, make, pool):
+    viewer = make.user(role=Role.viewer, full_name="بیننده دفتر نماینده")
+    head = make.user(role=Role.director, county="کازرون", full_name="علی رضایی", post="رئیس اداره کازرون")
+    login(viewer)
+    unsigned = client.get(f"/briefs/projects/{pool.slug}/preview").text
+    login(head)
+    signed = client.get(f"/briefs/projects/{pool.slug}/preview").text
+
+    assert 'class="signature"' not in unsigned and "بیننده دفتر نماینده" not in unsigned
+    assert '<p class="signer-name"><bdi>علی رضایی</bdi></p>' in signed
+    assert '<p class="signer-post">رئیس اداره کازرون</p>' in signed

@@ -44,6 +44,11 @@ def _web_media(settings: services.BriefSettings) -> services.Media:
                           url_for("briefs.stylesheet"))
 
 
+def _signer(province_id: int, county_id: int | None = None):
+    """Who a preview is signed by: the user, when they may issue it (a viewer's name would sign nothing)."""
+    return current_user if permissions.may(current_user, Action.issue_brief, province_id, county_id) else None
+
+
 @bp.get("/")
 def index():
     """The constituencies the user sees whole, each with its page and brief."""
@@ -77,7 +82,8 @@ def preview_project(ref: str):
     settings = _settings()
     return services.project_document(
         session, project, settings, _web_media(settings), number=None, generated_at=clock.now(), for_whom="",
-        signer=current_user, back_url=url_for("projects.show", ref=project.slug) + "#briefs")
+        signer=_signer(project.province_id, project.county_id),
+        back_url=url_for("projects.show", ref=project.slug) + "#briefs")
 
 
 @bp.post("/projects/<ref>")
@@ -114,7 +120,8 @@ def preview_constituency(constituency_id: int):
     settings = _settings()
     return services.constituency_document(
         session, constituency, settings, _web_media(settings), number=None, generated_at=clock.now(), for_whom="",
-        signer=current_user, back_url=url_for("briefs.constituency", constituency_id=constituency.id))
+        signer=_signer(constituency.province_id),
+        back_url=url_for("briefs.constituency", constituency_id=constituency.id))
 
 
 @bp.post("/constituencies/<int:constituency_id>")
