@@ -195,7 +195,9 @@ def run(args) -> None:
     photos = [camera_jpeg() for _ in range(PROJECT_PHOTOS)]
     with database.throwaway() as db, tempfile.TemporaryDirectory(prefix="bench-briefs-") as work:
         work = Path(work)
+        # A public address: briefs refuse a loopback one outside demo mode (tracker/core/links.py).
         app = tracker.create_app({"DATABASE_URL": db.url, "BRIEFS_DIR": str(work / "briefs"),
+                                  "BASE_URL": "https://pishraft.example.org",
                                   "UPLOAD_DIR": str(work / "uploads"), "TESTING": False})
         seeded = seed(app, photos)
         print(f"bench: seeded briefs projects={CONSTITUENCY_PROJECTS} seconds={time.monotonic() - started:.1f}",

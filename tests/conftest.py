@@ -190,6 +190,8 @@ def app(database, session_factory, photo_storage):
         "TESTING": True,
         "DATABASE_URL": database.url.render_as_string(hide_password=False),
         "SECRET_KEY": "test-secret",
+        # Briefs and emails refuse a loopback address outside demo mode (tracker/core/links.py).
+        "BASE_URL": "https://pishraft.example.org",
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": str(photo_storage.files.root),
         "LOGIN_RATE_LIMIT": "1000 per minute",

@@ -96,6 +96,7 @@ TABLE: dict[str, Row] = {
     "/projects/new": Row(None, EDITORS, EDITORS),
     "/projects/check": Row(None, None, EVERYONE),
     "/projects/<ref>": Row("project", EVERYONE),
+    "/projects/<int:project_id>": Row("project", EVERYONE),  # the short address: on to the page by its slug
     "/projects/<ref>/edit": Row("project", EDITORS, EDITORS),
     "/projects/<ref>/public": Row("project", None, PUBLISHERS),
     "/projects/partners/check": Row(None, None, EVERYONE),
@@ -150,6 +151,7 @@ TABLE: dict[str, Row] = {
     "/briefs/brief.css": Row(None, EVERYONE),  # the previews' stylesheet
     "/briefs/projects/<ref>/preview": Row("project", EVERYONE),
     "/briefs/projects/<ref>": Row("project", None, EDITORS),
+    "/briefs/letters/<province>": Row("province", PUBLISHERS, PUBLISHERS),  # who speaks for the directorate
     "/briefs/constituencies/<int:constituency_id>": Row("constituency", EVERYONE, EDITORS),
     "/briefs/constituencies/<int:constituency_id>/preview": Row("constituency", EVERYONE),
     "/briefs/<int:brief_id>/download": Row("brief", EVERYONE),
@@ -301,7 +303,7 @@ def build_world(app, make, tmp_path) -> tuple[dict, dict, dict]:
         db.add(delivery)
         db.flush()
         places[place] = {
-            "project": {"ref": project.slug},
+            "project": {"ref": project.slug, "project_id": project.id},
             "province": {"province": make.province(province).code},
             "partner": {"ref": project.slug, "partner_id": partner.id},
             "facility": {"facility_id": project.facility_id},

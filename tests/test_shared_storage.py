@@ -29,7 +29,8 @@ def servers(database, session_factory, s3_settings, tmp_path):
         app = create_app({
             "TESTING": True, "DATABASE_URL": database.url.render_as_string(hide_password=False),
             "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000 per minute",
-            "UPLOAD_DIR": str(tmp_path / "uploads"), "BRIEFS_DIR": str(tmp_path / "briefs"), **s3_settings,
+            "BASE_URL": "https://pishraft.example.org", "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "BRIEFS_DIR": str(tmp_path / "briefs"), **s3_settings,
         })
         app.extensions["session_factory"] = session_factory
         return app

@@ -187,3 +187,50 @@ def test_the_directorate_logo_is_a_setting_shown_in_preview_and_pdf(app, client,
     brief = db.exec(select(Brief)).one()
     listing = poppler("pdfimages", "-list", briefs_dir / brief.file_path).splitlines()[2:]
     assert any(row.split()[3:5] == ["120", "120"] for row in listing)
+
+
+def test_the_number_is_isolated_left_to_right_on_the_page(client, director, pool, briefs_dir):
+    ready = issue(client, pool, **htmx())
+
+    number = '<bdi dir="ltr" class="brief-number">۱۴۰۵/۱/گ</bdi>'
+    assert f"گزارش شماره {number} آماده است" in ready.text
+    assert f'<td class="nowrap">{number}</td>' in client.get(f"/projects/{pool.slug}").text
+
+
+def test_the_preview_bar_speaks_the_ui_language_over_a_persian_brief(client, login, make, pool):
+    login(make.user(role=Role.viewer))
+    client.post("/language/en", data={"next": "/"})
+
+    preview = client.get(f"/briefs/projects/{pool.slug}/preview").text
+
+    assert '<nav class="preview-bar" lang="en" dir="ltr">' in preview
+    assert "Preview: not issued yet. The number is given when the brief is issued." in preview
+    assert '<html lang="fa" dir="rtl">' in preview and "گزارش وضعیت" in preview
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:5000", "http://localhost:8000", "http://[::1]/"])
+def test_a_loopback_site_address_refuses_to_issue_beside_the_button_unless_in_demo_mode(app, client, db, director,
+                                                                                       pool, briefs_dir, base_url):
+    app.config["BASE_URL"] = base_url
+
+    refused = issue(client, pool, **htmx())
+    app.config["DEMO"] = True
+    demo = issue(client, pool, **htmx())
+
+    assert refused.status_code == 422
+    actions = refused.text.partition('<div class="actions">')[2].partition('id="brief-progress"')[0]
+    assert "TRACKER_BASE_URL" in actions and "هنوز نشانی خود همین رایانه است" in actions
+    assert demo.status_code == 200 and len(db.exec(select(Brief)).all()) == 1
+
+
+def test_a_preview_is_signed_by_who_may_issue_it_with_their_post(client, login, make, pool):
+    viewer = make.user(role=Role.viewer, full_name="بیننده دفتر نماینده")
+    head = make.user(role=Role.director, county="کازرون", full_name="علی رضایی", post="رئیس اداره کازرون")
+    login(viewer)
+    unsigned = client.get(f"/briefs/projects/{pool.slug}/preview").text
+    login(head)
+    signed = client.get(f"/briefs/projects/{pool.slug}/preview").text
+
+    assert 'class="signature"' not in unsigned and "بیننده دفتر نماینده" not in unsigned
+    assert '<p class="signer-name"><bdi>علی رضایی</bdi></p>' in signed
+    assert '<p class="signer-post">رئیس اداره کازرون</p>' in signed

@@ -116,8 +116,9 @@ def test_user_text_is_escaped_and_sample_projects_say_so(db, app_context, make, 
     brief = issue(db, fars_director, project, settings, for_whom="<i>office</i>")
 
     text = pdf_text(archived(settings, brief))
+    # Typed markup, alone on its line, comes out of pdftotext's logical order mirrored: read it as drawn.
     assert "<b>x</b>" in pdf_raw_text(archived(settings, brief))
-    assert "<i>office</i>" in text
+    assert "<i>office</i>" in pdf_raw_text(archived(settings, brief))
     assert "داده نمونه" in text
     # No plan to compare with, and the brief says which dates are missing.
     assert "بدون برنامه زمانی" in text and "نه تاریخ شروع ثبت شده است" in text
@@ -214,3 +215,42 @@ def test_a_number_taken_meanwhile_is_rendered_again_with_the_next(db, app_contex
     assert (first.sequence, second.sequence, len(seen)) == (1, 2, 2)
     assert "۱۴۰۵/۲" in pdf_text(archived(settings, second))
     assert [b.sequence for b in db.exec(select(Brief).order_by(Brief.sequence)).all()] == [1, 2]
+
+
+def test_the_number_reads_left_to_right_in_the_pdf_and_in_the_activity(db, app_context, fars_director, pool,
+                                                                         settings, database):
+    brief = issue(db, fars_director, pool, settings)
+    path = archived(settings, brief)
+
+    # pdftotext -raw writes glyphs in the order they are drawn: an isolated number is drawn left to right, whole;
+    # unisolated, a right-to-left line drew «گ» first and split off «۱».
+    assert "۱۴۰۵/۱/گ" in pdf_raw_text(path) and "گ/۱۴۰۵/۱" not in pdf_raw_text(path)
+    render_page_png(path, ARTIFACTS, f"brief-number-{database.dialect.name}")
+    event = audit_events(db, "briefs", brief.id)[-1]
+    assert event.summary.startswith("\u20661405/1/گ\u2069 · ")
+
+
+def test_constituency_brief_tables_the_credit_lists_every_open_decision_and_keeps_photo_captions(
+        db, app_context, make, fars_director, kazerun, visited_pool, settings, database):
+    from tracker.milestones import services as milestones
+
+    for day in range(25, 29):  # four milestones due before the visit's decision: the summary's four next steps
+        milestones.add_milestone(db, actor=fars_director, project=visited_pool, data=milestones.MilestoneData(
+            title=f"مرحله {day}", due_date=date(2026, 11, day)))
+
+    brief = services.issue_constituency_brief(db, actor=fars_director, constituency=kazerun, for_whom="",
+                                              settings=settings, now=NOW)
+
+    path = archived(settings, brief)
+    text = pdf_text(path)
+    cover, section = re.split("صفحه ۱ ?از", text, maxsplit=1)
+    # The cover's credit table: the project's four figures over all years, then the total of every project.
+    assert "۴۵٬۰۰۰٬۰۰۰٬۰۰۰" in cover and "۳۵٬۰۰۰٬۰۰۰٬۰۰۰" in cover and "۲۲٬۰۰۰٬۰۰۰٬۰۰۰" in cover
+    assert plain("همه پروژه‌ها") in cover and "۸۶٫۴٪" in cover
+    # Four next steps, then the open decision all the same (a fifth milestone and the commitment are left out).
+    steps = squeezed(section.split(plain("گام‌های بعدی"))[1].split("سال مالی")[0])
+    assert squeezed("مرحله 27 — ۱۴۰۵/۰۹/۳۰") in steps and steps.count("مصوبه") == 1  # named as a decision
+    assert squeezed("پیگیری تخصیص اعتبار استانی تا پایان آذر (فرمانداری کازرون)") in steps
+    assert "مرحله28" not in steps and squeezed("پیگیری تخصیص اعتبار (") not in steps
+    assert "نمای 1" in section and "نمای 2" in section
+    render_page_png(path, ARTIFACTS, f"brief-constituency-visit-{database.dialect.name}", page=2)

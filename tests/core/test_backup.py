@@ -35,7 +35,8 @@ HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head
 def site_app(tmp: Path, url: str):
     """An app on this database with file stores of its own under `tmp`."""
     return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
-                       "UPLOAD_DIR": str(tmp / "uploads"), "BRIEFS_DIR": str(tmp / "briefs")})
+                       "BASE_URL": "https://pishraft.example.org", "UPLOAD_DIR": str(tmp / "uploads"),
+                       "BRIEFS_DIR": str(tmp / "briefs")})
 
 
 def fill(app) -> None:

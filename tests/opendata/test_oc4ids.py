@@ -98,7 +98,7 @@ def test_the_kazerun_pool_maps_to_oc4ids(app, db, make, kazerun, login):
 
     [document] = project["documents"]
     assert document["documentType"] == "physicalProgressReport"
-    assert document["url"].startswith("http://127.0.0.1:5000/briefs/") and document["url"].endswith("/download")
+    assert document["url"].startswith("https://pishraft.example.org/briefs/") and document["url"].endswith("/download")
 
     [metric] = project["metrics"]
     assert metric["id"] == "physicalProgress"
@@ -112,7 +112,7 @@ def test_a_package_says_what_it_is_and_who_published_it(app, db, make, kazerun, 
     assert response.headers["Content-Disposition"] == 'attachment; filename="oc4ids-fars.json"'
     assert KAZERUN_POOL in response.data.decode("utf-8")  # Persian as it is, not \u-escaped
     province = package_of(client, "/opendata/oc4ids/fars.json")
-    assert province["uri"] == "http://127.0.0.1:5000/opendata/oc4ids/fars.json"
+    assert province["uri"] == "https://pishraft.example.org/opendata/oc4ids/fars.json"
     assert province["publisher"] == {"name": FARS_DIRECTORATE}
     assert province["publishedDate"] == clock.now().isoformat(timespec="seconds")
     assert province["version"] == "0.9"
@@ -170,7 +170,7 @@ def test_the_public_package_holds_only_public_projects_and_no_names(app, db, mak
     package = package_of(client, "/public/oc4ids.json")
     text = response.data.decode("utf-8")
     assert ids(package) == {f"oc4ids-pishraft-{published.id}"}
-    assert package["uri"] == "http://127.0.0.1:5000/public/oc4ids.json"
+    assert package["uri"] == "https://pishraft.example.org/public/oc4ids.json"
     [project] = package["projects"]
     assert project["metrics"][0]["observations"][0]["measure"] == 30  # the figure, not the visit's words
     assert "documents" not in project  # the briefs' PDFs name people, and only users may open them

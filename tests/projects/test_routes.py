@@ -310,3 +310,15 @@ def test_every_page_needs_a_login(client, method, path):
     response = getattr(client, method)(path)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+
+
+def test_the_short_address_of_a_project_leads_to_its_page_for_those_who_see_it(client, login, make):
+    project = make.project(name="بهسازی استخر کارگران کازرون")
+    login(make.user(role=Role.viewer))
+
+    response = client.get(f"/projects/{project.id}")
+
+    assert response.status_code == 302 and response.headers["Location"] == f"/projects/{quote(project.slug)}"
+    assert client.get(response.headers["Location"]).status_code == 200
+    login(make.user(role=Role.director, province="Zanjan"))
+    assert client.get(f"/projects/{project.id}").status_code == 404

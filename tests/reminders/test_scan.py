@@ -127,7 +127,7 @@ def test_without_an_smtp_server_only_notices_go_out_and_in_demo_mode_emails_wait
     due(0)
     assert scan(app, session_factory).emails == 0
     due(0)
-    result = scan(app, session_factory, mail=MailSettings(demo=True))
+    result = scan(app, session_factory, mail=MailSettings(demo=True))  # on loopback: a demo runs on one machine
     assert (result.emails, result.sent) == (1, 1)
     [delivery] = db.exec(select(Delivery)).all()
     assert delivery.state == DeliveryState.sent and delivery.transport == "outbox"
@@ -138,7 +138,7 @@ def test_an_unreachable_smtp_server_is_recorded_the_notice_still_appears_and_a_l
     owner = make.user(role=Role.staff, email="owner@example.org")
     due(1, responsible=owner)
     due(7, responsible=owner)
-    down = MailSettings(host="127.0.0.1", port=free_port())
+    down = MailSettings(host="127.0.0.1", port=free_port(), base_url="https://pishraft.example.org")
 
     result = scan(app, session_factory, mail=down)
 
@@ -159,7 +159,7 @@ def test_an_unreachable_smtp_server_is_recorded_the_notice_still_appears_and_a_l
 
 def test_a_delivery_that_keeps_failing_is_given_up_and_shown_as_failed(app, db, session_factory, due):
     due(0)
-    down = MailSettings(host="127.0.0.1", port=free_port())
+    down = MailSettings(host="127.0.0.1", port=free_port(), base_url="https://pishraft.example.org")
     start = clock.now()
     for attempt in range(8):
         moment = start + timedelta(hours=7 * attempt)
@@ -237,3 +237,46 @@ def test_a_decision_of_a_visit_reminds_its_owner_until_done(app, db, session_fac
     reminder = db.get(Reminder, notice.reminder_id)
     assert reminder.offset_days == -7
     assert db.get(Deadline, reminder.deadline_id).path == f"/visits/{visit.id}#decisions"
+
+
+def test_an_email_links_by_the_short_address_greets_formally_and_says_the_overdue_days_once(
+        app, db, session_factory, smtp, make, due):
+    director = make.user(role=Role.director, email="director@example.org", full_name="سعید بیاری")
+    milestone = due(-10, responsible=director)
+
+    scan(app, session_factory, today=TODAY, mail=smtp.settings())
+
+    [message] = smtp.sink.messages
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    project = db.get(Project, milestone.project_id)
+    link = f"https://pishraft.example.org/projects/{project.id}#milestone-{milestone.id}"
+    assert link in text.splitlines() and f'href="{link}"' in html and "%D8" not in text
+    assert text.startswith("همکار گرامی، سعید بیاری\nبا سلام و احترام،")
+    assert "همکار گرامی، <bdi>سعید بیاری</bdi>" in html
+    assert text.count("۱۰ روز") == 1 and html.count("۱۰ روز") == 1  # «معوق: ۱۰ روز», and not again below
+    assert "مدیران استان" in text
+
+
+def test_a_loopback_site_address_outside_demo_mode_sends_no_email_and_says_why(app, db, session_factory, smtp,
+                                                                              make, due, caplog):
+    owner = make.user(role=Role.staff, email="owner@example.org")
+    due(0, responsible=owner)
+
+    result = scan(app, session_factory, mail=smtp.settings(base_url="http://127.0.0.1:5000"))
+
+    assert (result.notices, result.emails, result.sent) == (1, 0, 0) and notices_of(db, owner)
+    assert smtp.sink.messages == [] and db.exec(select(Delivery)).all() == []
+    assert "TRACKER_BASE_URL" in caplog.text and "127.0.0.1:5000" in caplog.text
+
+
+def test_queued_emails_wait_while_the_site_address_is_loopback(app, db, session_factory, smtp, make, due):
+    owner = make.user(role=Role.staff, email="owner@example.org")
+    due(0, responsible=owner)
+    scan(app, session_factory, mail=smtp.settings(port=free_port()))  # queued with a good address, not sent
+
+    later = clock.now() + timedelta(minutes=3)  # past the failed attempt's backoff
+    held = scan(app, session_factory, mail=smtp.settings(base_url="http://localhost:8000"), clock=lambda: later)
+    sent = scan(app, session_factory, mail=smtp.settings(), clock=lambda: later)
+
+    assert (held.sent, held.failed, sent.sent) == (0, 0, 1) and len(smtp.sink.messages) == 1

@@ -51,6 +51,7 @@ class UserForm(NewPasswordForm):
 
     username = StringField(_l("Username"), validators=[required(), max_length(80)])
     full_name = StringField(_l("Full name"), validators=[max_length(160)])
+    post = StringField(_l("Post (under the signature of briefs)"), validators=[max_length(160)])
     email = EmailField(_l("Email"), validators=[
         Optional(), Regexp(EMAIL_PATTERN, message=_l("Enter a valid email address.")), max_length(254)])
     role = ChoiceField(_l("Role"), coerce=Role, validators=[required()], choices=list(ROLE_LABELS.items()))
@@ -62,3 +63,9 @@ class TokenForm(FlaskForm):
     """The name of a new API token: the system that will use it."""
 
     name = StringField(_l("Name"), validators=[required(), max_length(80)])
+
+
+class PostForm(FlaskForm):
+    """The user's own post, printed under their name when they sign a brief."""
+
+    post = StringField(_l("Post (under the signature of briefs)"), validators=[max_length(160)])

@@ -28,6 +28,8 @@ class User(UserMixin, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=80, unique=True)
     full_name: str = Field(default="", max_length=160)
+    # The post a brief's signature gives under the name («مدیرکل تعاون، کار و رفاه اجتماعی استان فارس»).
+    post: str = Field(default="", max_length=160, sa_column_kwargs={"server_default": ""})
     email: str = Field(default="", max_length=254)
     password_hash: str = Field(max_length=256)
     role: Role = Field(sa_type=string_enum(Role))

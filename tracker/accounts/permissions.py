@@ -67,6 +67,21 @@ def require(user: User, action: Action, province_id: int | None = None, county_i
         raise Forbidden
 
 
+def speaks_for(user: User, province_id: int) -> bool:
+    """Whether the user speaks for the province's directorate (how its letters read): an administrator, or a
+    director of the whole province (a county head is not: the letters are the directorate's)."""
+    return user.is_admin or (user.role == Role.director and user.county_id is None
+                             and user.province_id == province_id)
+
+
+def require_directorate(user: User, province_id: int) -> None:
+    """Refuse a province outside the user's scope (404), then anyone who does not speak for its directorate (403)."""
+    if not sees(user, province_id):
+        raise NotFound
+    if not speaks_for(user, province_id):
+        raise Forbidden
+
+
 def require_current(session: Session, record: Versioned, expected_version: int | None) -> None:
     """Refuse a save made from a form loaded before someone else changed the record (a Conflict naming who
     changed what); None (a client that sends no version) is not checked. Call it before changing the record."""

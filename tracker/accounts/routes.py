@@ -258,7 +258,7 @@ def create_user():
         services.create_user(
             session_, username=form.username.data, password=form.password.data, role=form.role.data,
             province=form.province.data, county=form.county.data or None, full_name=form.full_name.data or "",
-            email=form.email.data or "", actor_id=current_user.id)
+            email=form.email.data or "", post=form.post.data or "", actor_id=current_user.id)
         return url_for("accounts.user_list")
 
     return form_view(form, save, "accounts/user_form.html", "accounts/_user_form.html", target=None)

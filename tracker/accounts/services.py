@@ -15,7 +15,7 @@ from tracker.accounts import queries
 from tracker.accounts.models import ApiToken, LoginSession, Role, User
 from tracker.core import clock
 from tracker.core.audit import record_change, snapshot
-from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.errors import Forbidden, InvalidInput, NotFound
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.mail import Email, MailSettings
 from tracker.places import queries as places
@@ -40,6 +40,7 @@ def create_user(
     county: str | None = None,
     full_name: str = "",
     email: str = "",
+    post: str = "",
     actor_id: int | None = None,
 ) -> User:
     """Create a user; everyone but an admin belongs to a province, a county head also to a county."""
@@ -76,11 +77,25 @@ def create_user(
         county_id=county_id,
         full_name=full_name.strip(),
         email=email.strip(),
+        post=" ".join(post.split()),
     )
     session.add(user)
     session.flush()
     record_change(session, actor_id=actor_id, action="create", record=user, before=None,
                   summary=f"user {username}")
+    return user
+
+
+def set_post(session: Session, *, actor: User, user: User, post: str) -> User:
+    """Set a user's post (a brief's signature prints it): their own, or anyone's for an administrator."""
+    if actor.id != user.id and not actor.is_admin:
+        raise Forbidden
+    before = snapshot(user)
+    user.post = " ".join(post.split())
+    session.add(user)
+    session.flush()
+    record_change(session, actor_id=actor.id, action="update", record=user, before=before,
+                  summary=f"post of {user.username}")
     return user
 
 

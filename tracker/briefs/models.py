@@ -2,7 +2,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from tracker.core.db import string_enum, timestamp
@@ -41,3 +41,21 @@ class Brief(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     pages: int
     size_bytes: int
+
+
+class LetterSettings(SQLModel, table=True):
+    """How a directorate's briefs read as its letters: «بسمه‌تعالی» or not, its name, and who gets copies."""
+
+    __tablename__ = "letter_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    province_id: int = Field(foreign_key="provinces.id", unique=True)
+    invocation: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Empty: TRACKER_BRIEF_DIRECTORATE with the province's name.
+    directorate: str = Field(default="", max_length=200)
+    copies: str = Field(default="", max_length=2000)  # «رونوشت»: one recipient a line
+
+    @property
+    def copy_lines(self) -> list[str]:
+        """The copies' recipients, one per line as typed, blank lines left out."""
+        return [line.strip() for line in self.copies.splitlines() if line.strip()]

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from tracker.accounts import permissions
 from tracker.accounts.models import Role, User
-from tracker.briefs.models import Brief
+from tracker.briefs.models import Brief, LetterSettings
 from tracker.budgets import queries as budget_queries
 from tracker.budgets.models import Figure
 from tracker.core.db import PERSIAN
@@ -96,6 +96,7 @@ class NextStep:
     owner: str
     overdue: bool
     is_sample: bool = False
+    decision: bool = False
 
 
 @dataclass
@@ -119,11 +120,15 @@ class ProjectBrief:
         """The earliest item still due."""
         return self.next_steps[0] if self.next_steps else None
 
+    def steps(self, limit: int) -> list[NextStep]:
+        """The first `limit` steps, and every open decision after them: a decision taken on a visit or in a meeting
+        is what the member of parliament's office follows, so none is cut."""
+        return [step for number, step in enumerate(self.next_steps) if number < limit or step.decision]
+
     def milestone_count(self, status: str) -> int:
         return sum(1 for line in self.milestones if line.status == status)
 
 
-NEXT_STEPS = 6
 PHOTOS = 4
 
 
@@ -161,13 +166,14 @@ def _next_steps(detail: projects.ProjectDetail, lines: list[MilestoneLine], deci
                  line.row.milestone.is_sample)
         for line in lines if line.row.milestone.state == MilestoneState.pending
     ] + [
-        NextStep(item.decision.due_date, item.decision.text, item.owner_name, item.overdue) for item in decisions
+        NextStep(item.decision.due_date, item.decision.text, item.owner_name, item.overdue, decision=True)
+        for item in decisions
     ] + [
         NextStep(row.partner.due_date, row.partner.commitment, row.agency_name, row.partner.due_date < today)
         for row in detail.partners
         if row.partner.state == CommitmentState.pending and row.partner.due_date and row.partner.commitment
     ]
-    return sorted(steps, key=lambda step: step.due_date)[:NEXT_STEPS]
+    return sorted(steps, key=lambda step: step.due_date)
 
 
 def project_brief(session: Session, project: Project, today: date) -> ProjectBrief:
@@ -191,6 +197,11 @@ class ConstituencyBrief:
     def total(self, figure: Figure) -> int:
         """The sum of one budget figure over every project."""
         return sum(item.budget.total(figure) for item in self.projects)
+
+    @property
+    def absorption(self) -> float | None:
+        """Spent as a share of allocated credit, over every project."""
+        return budget_queries.absorption(self.total(Figure.spent), self.total(Figure.allocated))
 
     @property
     def overdue_count(self) -> int:
@@ -308,3 +319,22 @@ def first_admin(session: Session) -> User | None:
     return session.exec(
         select(User).where(User.role == Role.admin, col(User.active)).order_by(col(User.id))
     ).first()
+
+
+def letter_settings(session: Session, province_id: int) -> LetterSettings | None:
+    """The directorate's letter settings, or None when it has kept the defaults."""
+    return session.exec(select(LetterSettings).where(LetterSettings.province_id == province_id)).first()
+
+
+def get_directorate(session: Session, user: User, code: str) -> Province:
+    """A province by its code whose letters the user may set (404 outside their scope or unknown, else 403)."""
+    province = session.exec(select(Province).where(Province.code == code)).first()
+    if province is None:
+        raise NotFound
+    permissions.require_directorate(user, province.id)
+    return province
+
+
+def directorates(session: Session, user: User) -> list[Province]:
+    """The provinces whose letters the user may set: every one for an administrator, a director's own."""
+    return [p for p in permissions.visible_provinces(session, user) if permissions.speaks_for(user, p.id)]

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from tracker.accounts import permissions
 from tracker.accounts.permissions import Action
 from tracker.briefs import queries, render, services
-from tracker.briefs.forms import IssueForm
+from tracker.briefs.forms import IssueForm, LetterSettingsForm
 from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.errors import NotFound
@@ -44,10 +44,34 @@ def _web_media(settings: services.BriefSettings) -> services.Media:
                           url_for("briefs.stylesheet"))
 
 
+def _signer(province_id: int, county_id: int | None = None):
+    """Who a preview is signed by: the user, when they may issue it (a viewer's name would sign nothing)."""
+    return current_user if permissions.may(current_user, Action.issue_brief, province_id, county_id) else None
+
+
 @bp.get("/")
 def index():
     """The constituencies the user sees whole, each with its page and brief."""
-    return render_page("briefs/index.html", constituencies=queries.constituencies(get_session(), current_user))
+    session = get_session()
+    return render_page("briefs/index.html", constituencies=queries.constituencies(session, current_user),
+                       directorates=queries.directorates(session, current_user))
+
+
+@bp.route("/letters/<province>", methods=["GET", "POST"])
+def letter_settings(province: str):
+    """How a directorate's briefs read as its letters, for an administrator or a director of the province."""
+    session = get_session()
+    directorate = queries.get_directorate(session, current_user, province)
+    own = queries.letter_settings(session, directorate.id)
+    form = LetterSettingsForm(obj=own)
+
+    def save(form):
+        services.save_letter_settings(session, actor=current_user, province=directorate, data=services.LetterData(
+            form.invocation.data, form.directorate.data or "", form.copies.data or ""))
+        return url_for("briefs.index")
+
+    return form_view(form, save, "briefs/letter_settings.html", "briefs/_letter_settings.html",
+                     directorate=directorate, default_name=services.directorate_name(_settings(), directorate))
 
 
 @bp.get("/projects/<ref>/preview")
@@ -58,6 +82,7 @@ def preview_project(ref: str):
     settings = _settings()
     return services.project_document(
         session, project, settings, _web_media(settings), number=None, generated_at=clock.now(), for_whom="",
+        signer=_signer(project.province_id, project.county_id),
         back_url=url_for("projects.show", ref=project.slug) + "#briefs")
 
 
@@ -95,6 +120,7 @@ def preview_constituency(constituency_id: int):
     settings = _settings()
     return services.constituency_document(
         session, constituency, settings, _web_media(settings), number=None, generated_at=clock.now(), for_whom="",
+        signer=_signer(constituency.province_id),
         back_url=url_for("briefs.constituency", constituency_id=constituency.id))
 
 

@@ -11,6 +11,7 @@ from typing import Protocol
 from urllib.parse import quote, urlsplit
 
 from tracker.core import clock
+from tracker.core.links import unset_base_url
 
 SMTP_TIMEOUT_SECONDS = 20
 
@@ -39,6 +40,11 @@ class MailSettings:
     def email_on(self) -> bool:
         """Whether reminders go out by email: to an SMTP server, or to the local outbox in demo mode."""
         return bool(self.host) or self.demo
+
+    @property
+    def links_refused(self):
+        """Why no email may go out now (TRACKER_BASE_URL still a loopback address outside demo mode), or None."""
+        return unset_base_url(self.base_url, self.demo)
 
     def link(self, path: str) -> str:
         """An absolute link to a path of the site (Persian slugs percent-encoded)."""

@@ -1,6 +1,6 @@
 """URL rules and thin views of the projects area."""
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker.accounts import permissions
@@ -95,6 +95,13 @@ def create():
 def check_project_field():
     """Inline validation of one project field."""
     return _field_check(_project_form())
+
+
+@bp.get("/<int:project_id>")
+def short_link(project_id: int):
+    """A project's short address, for emails and QR codes: on to its page under its slug (302: a slug may change)."""
+    project = queries.get_project(get_session(), current_user, project_id)
+    return redirect(url_for("projects.show", ref=project.slug))
 
 
 @bp.get("/<ref>")

@@ -48,6 +48,8 @@ def run(day):
     except JalaliDateError as error:
         raise click.BadParameter(str(error.message), param_hint="--today") from None
     click.echo(f"reminders: {_scan(as_of)}")
+    if (refusal := MailSettings.from_config(current_app.config).links_refused) is not None:
+        click.echo(f"reminders: {refusal}", err=True)
 
 
 @click.command("scheduler")

@@ -6,6 +6,8 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from tracker.accounts import permissions
+from tracker.accounts import services as account_services
+from tracker.accounts.forms import PostForm
 from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
@@ -161,7 +163,7 @@ def email(delivery_id: int):
 
 @bp.route("/account/notifications", methods=["GET", "POST"])
 def notifications():
-    """The user's choices: email reminders on or off; their secret calendar address."""
+    """The user's choices: email reminders on or off; their secret calendar address; their post for briefs."""
     session = get_session()
     if request.method == "POST":
         action = request.form.get("action")
@@ -169,11 +171,20 @@ def notifications():
             services.set_email_opt_out(session, user=current_user, opt_out=request.form.get("email_on") != "1")
         elif action == "calendar":
             services.new_calendar_token(session, user=current_user)
+        elif action == "post":
+            form = PostForm()
+            if not form.validate():
+                return _notifications_page(post_form=form, status=422)
+            account_services.set_post(session, actor=current_user, user=current_user, post=form.post.data or "")
         return redirect_to(url_for("reminders.notifications"))
+    return _notifications_page(post_form=PostForm(obj=current_user))
+
+
+def _notifications_page(post_form: PostForm, status: int = 200):
     mail = MailSettings.from_config(current_app.config)
     feed_url = (mail.base_url.rstrip("/") + url_for("calendar.feed", token=current_user.calendar_token)
                 if current_user.calendar_token else None)
-    return render("reminders/notifications.html", mail=mail, feed_url=feed_url)
+    return render("reminders/notifications.html", mail=mail, feed_url=feed_url, post_form=post_form, status=status)
 
 
 calendar_bp = Blueprint("calendar", __name__)

@@ -2,6 +2,7 @@
 the queued emails. Safe to run in several processes at once and to kill at any point."""
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from tracker.deadlines.services import default_rule, working_week
 from tracker.reminders.mail import EMAIL, build_message, render_email
 from tracker.reminders.models import Delivery, DeliveryState, Notice, Reminder
 
+log = logging.getLogger("tracker.reminders")
 PLAN_BATCH = 500
 SEND_BATCH = 50
 MAX_ATTEMPTS = 8
@@ -137,12 +139,14 @@ def plan_batch(session: Session, today: date, mail: MailSettings, result: ScanRe
     fresh = [d for d in deadlines if d.id in reminder_of]
     result.reminders += len(fresh)
     recipients = _recipients(session, fresh, steps)
+    # No email is queued with links to this machine: it would go out later with them, after the address is fixed.
+    emailing = mail.email_on and not _links_refused(mail)
     notices, emails = [], []
     for deadline in fresh:
         step, reminder_id = steps[deadline.id], reminder_of[deadline.id]
         for user in recipients[deadline.id]:
             notices.append({"user_id": user.id, "reminder_id": reminder_id, "created_at": now})
-            if mail.email_on and user.email and not user.email_opt_out:
+            if emailing and user.email and not user.email_opt_out:
                 emails.append(_email_row(deadline, step, reminder_id, user, mail, today, now))
     if notices:
         _insert_new(session, Notice.__table__, notices)
@@ -164,6 +168,14 @@ def _email_row(deadline: Deadline, step: Step, reminder_id: int, user: User, mai
         "state": DeliveryState.pending.value, "attempts": 0, "last_error": "", "next_attempt_at": now,
         "transport": "", "created_at": now,
     }
+
+
+def _links_refused(mail: MailSettings) -> bool:
+    """Whether emails are held back because their links would lead to this machine; logged each time it holds."""
+    if (refusal := mail.links_refused) is None:
+        return False
+    log.warning("%s", refusal)
+    return True
 
 
 def _claim(session: Session, now: datetime, lease: timedelta, limit: int) -> list[Delivery]:
@@ -224,7 +236,7 @@ def send_waiting(session_factory, mail: MailSettings, result: ScanResult, clock:
     in the app already; the next scans retry, with backoff).
     """
     transport = email_transport(mail)
-    if transport is None:
+    if transport is None or _links_refused(mail):
         return
     lease = timedelta(seconds=lease_seconds)
     try:
