@@ -22,7 +22,7 @@ from tracker.core.cli import db_cli
 from tracker.core.config import PROJECT_ROOT, load_settings
 from tracker.core.db import get_session, reset_session
 from tracker.core.errors import Forbidden, NotFound
-from tracker.core.htmx import json_errors, wants_json
+from tracker.core.htmx import announce_save, json_errors, wants_json
 from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
@@ -139,6 +139,7 @@ def _wire(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     app.after_request(security_headers)
+    app.after_request(announce_save)
 
     app.url_map.converters["int"] = IdConverter  # before the blueprints: their rules read it when registered
     app.before_request(refuse_nul_bytes)

@@ -9,7 +9,7 @@ from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.forms import field_errors
-from tracker.core.htmx import form_view, is_htmx, redirect_to, render
+from tracker.core.htmx import form_view, is_htmx, on_its_own_page, quiet, redirect_to, render
 from tracker.milestones import queries, services
 from tracker.milestones.forms import STATE_LABELS, MetForm, MilestoneForm, TemplateForm
 from tracker.projects import queries as projects
@@ -31,8 +31,9 @@ def labels():
 
 
 def _section(project):
-    """After a save: the milestones section in place (htmx), or the project page."""
-    if not is_htmx():
+    """After a save: the milestones section in place (htmx), or the project page (also for the form opened as a page
+    of its own, which has no section to swap)."""
+    if not is_htmx() or on_its_own_page():
         return redirect_to(url_for("projects.show", ref=project.slug) + "#milestones")
     context = _section_context(get_session(), current_user, project)
     response = make_response(render("milestones/_section.html", project=project, **context).get_data())
@@ -138,6 +139,7 @@ def template(ref: str):
 
 
 @bp.post("/milestones/check")
+@quiet
 def check_field():
     """Inline validation of one milestone field (the date against the project's start is checked on save)."""
     form = MilestoneForm()

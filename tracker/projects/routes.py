@@ -7,7 +7,7 @@ from tracker.accounts import permissions
 from tracker.accounts.permissions import Action
 from tracker.core.db import get_session
 from tracker.core.forms import field_errors
-from tracker.core.htmx import form_view, int_arg, is_htmx, redirect_to, render
+from tracker.core.htmx import form_view, int_arg, is_htmx, quiet, redirect_to, render
 from tracker.projects import forms, queries, sections, services
 from tracker.projects.forms import AgencyForm, FacilityForm, PartnerForm, ProjectForm
 from tracker.projects.models import ProjectStatus
@@ -92,6 +92,7 @@ def create():
 
 
 @bp.post("/check")
+@quiet
 def check_project_field():
     """Inline validation of one project field."""
     return _field_check(_project_form())
@@ -181,6 +182,7 @@ def remove_partner(ref: str, partner_id: int):
 
 
 @bp.post("/partners/check")
+@quiet
 def check_partner_field():
     """Inline validation of one partner field."""
     return _field_check(_partner_form())
@@ -222,6 +224,7 @@ def facility_form(facility_id: int | None = None):
 
 
 @facilities_bp.post("/check")
+@quiet
 def check_facility_field():
     """Inline validation of one facility field."""
     return _field_check(_facility_form())
@@ -262,6 +265,7 @@ def agency_form(agency_id: int | None = None):
 
 
 @agencies_bp.post("/check")
+@quiet
 def check_agency_field():
     """Inline validation of one agency field."""
     return _field_check(_agency_form())
