@@ -194,6 +194,7 @@ def metadata():
     import tracker.briefs.models  # noqa: F401
     import tracker.budgets.models  # noqa: F401
     import tracker.core.audit  # noqa: F401
+    import tracker.core.submissions  # noqa: F401
     import tracker.deadlines.models  # noqa: F401
     import tracker.decisions.models  # noqa: F401
     import tracker.imports.models  # noqa: F401

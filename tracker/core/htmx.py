@@ -1,6 +1,6 @@
 """Rendering a page or just its fragment, depending on who asked; the one form view; «saved» after every save."""
 import json
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app, flash, jsonify, make_response, render_template, request
 from werkzeug.wrappers import Response
@@ -73,7 +73,7 @@ def render(page: str, fragment: str | None = None, /, status: int = 200, **conte
 def on_its_own_page() -> bool:
     """Whether htmx sent this from the page at this same address (a form opened as a page of its own), where a
     fragment meant for another page has nowhere to go."""
-    return is_htmx() and urlsplit(request.headers.get("HX-Current-URL", "")).path == request.path
+    return is_htmx() and unquote(urlsplit(request.headers.get("HX-Current-URL", "")).path) == request.path
 
 
 def redirect_to(url: str) -> Response:

@@ -49,7 +49,7 @@
 
   document.addEventListener("saved", (event) => {
     clearProblem();
-    showSaved(event.detail && event.detail.value ? String(event.detail.value) : box.dataset.saved);
+    if (event.detail && event.detail.value) showSaved(String(event.detail.value));
   });
 
   document.addEventListener("click", (event) => {
