@@ -17,6 +17,14 @@
       event.target.dispatchEvent(new CustomEvent("key-escape"));
     }
   });
+  // An editor that appears inside something scrolled sideways (a cell of the budget grid) comes into view whole,
+  // its save and cancel too, not only the field that takes the focus.
+  document.addEventListener("htmx:load", (event) => {
+    const elt = event.detail.elt;
+    const shown = elt instanceof Element && (elt.matches("[data-reveal]") ? elt : elt.querySelector("[data-reveal]"));
+    if (shown) shown.scrollIntoView({ block: "nearest", inline: "nearest" });
+  });
+
   // ---- Nothing silent: «saved» after every save, a message that says what to do when a request fails ----------
   // The words and the place are _confirmations.html's (in every page); the server names each save (HX-Trigger
   // «saved», tracker.core.htmx.announce_save) and flashes it before a redirect, which the next page shows here.
