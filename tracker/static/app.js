@@ -124,18 +124,28 @@
     inFlight.delete(event.detail.xhr);
   });
 
-  // A form posted without htmx (its script not loaded yet, or no hx-post): disabled once the browser has read its
-  // values (after this event, so the submitter's own name and value are still sent), until the next page.
+  // A form posted without htmx (its script not loaded yet, or no hx-post) is sent once: a second submit before the
+  // next page is refused at once, and its buttons are disabled once the browser has read the values (after this
+  // event, so that the submitter's own name and value are still sent), until the next page.
+  const SENT = "data-sent";
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    if (!(form instanceof HTMLFormElement) || form.method !== "post") return;
-    // Read after every listener has run: htmx, the outbox or the logout question may have taken the submit over.
+    if (!(form instanceof HTMLFormElement) || form.method !== "post" || event.defaultPrevented) return;
+    if (form.hasAttribute(SENT)) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute(SENT, "");
+    // Read after every listener has run: the outbox or the logout question may have taken the submit over.
     setTimeout(() => {
-      if (!event.defaultPrevented) disable(submitButtons(form));
+      if (event.defaultPrevented) form.removeAttribute(SENT);
+      else disable(submitButtons(form));
     }, 0);
   });
-  // Back to a page kept by the browser (bfcache): its buttons work again.
+  // Back to a page kept by the browser (bfcache): its forms and buttons work again.
   window.addEventListener("pageshow", (event) => {
-    if (event.persisted) enable(Array.from(document.querySelectorAll(`[${BUSY}]`)));
+    if (!event.persisted) return;
+    document.querySelectorAll(`form[${SENT}]`).forEach((form) => form.removeAttribute(SENT));
+    enable(Array.from(document.querySelectorAll(`[${BUSY}]`)));
   });
 })();
