@@ -134,7 +134,7 @@ def int_arg(name: str) -> int | None:
 
 
 SAVED = _l("Saved")
-# The category of a flashed confirmation; _notices.html shows it as the same short notice htmx saves get.
+# The category of a flashed confirmation; _confirmations.html shows it as the same short notice htmx saves get.
 SAVED_CATEGORY = "saved"
 
 

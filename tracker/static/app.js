@@ -17,6 +17,7 @@
       event.target.dispatchEvent(new CustomEvent("key-escape"));
     }
   });
+
   // An editor that appears inside something scrolled sideways (a cell of the budget grid) comes into view whole,
   // its save and cancel too, not only the field that takes the focus.
   document.addEventListener("htmx:load", (event) => {
