@@ -123,3 +123,8 @@ def run_together(threads, timeout: float = 120) -> None:
     for thread in threads:
         thread.join(timeout=timeout)
     assert not any(thread.is_alive() for thread in threads)
+
+
+def saved_notice(page: str) -> str:
+    """The «saved» notice a page shows on arrival (flashed by the save that led to it), or ""."""
+    return re.search(r'<p class="saved-notice" role="status" data-saved-notice>(.*?)</p>', page, re.S)[1]

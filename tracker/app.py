@@ -22,7 +22,7 @@ from tracker.core.cli import db_cli
 from tracker.core.config import PROJECT_ROOT, load_settings
 from tracker.core.db import get_session, reset_session
 from tracker.core.errors import Forbidden, NotFound
-from tracker.core.htmx import json_errors, wants_json
+from tracker.core.htmx import announce_save, json_errors, wants_json
 from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
@@ -140,6 +140,7 @@ def _wire(app: Flask) -> None:
     login_manager.login_message = None
     app.after_request(security_headers)
     assets.init_app(app)  # fingerprinted, minified and compressed static files
+    app.after_request(announce_save)
 
     app.url_map.converters["int"] = IdConverter  # before the blueprints: their rules read it when registered
     app.before_request(refuse_nul_bytes)
@@ -194,6 +195,7 @@ def metadata():
     import tracker.briefs.models  # noqa: F401
     import tracker.budgets.models  # noqa: F401
     import tracker.core.audit  # noqa: F401
+    import tracker.core.submissions  # noqa: F401
     import tracker.deadlines.models  # noqa: F401
     import tracker.decisions.models  # noqa: F401
     import tracker.imports.models  # noqa: F401

@@ -57,6 +57,18 @@ def test_the_right_password_goes_to_the_projects(client, bayari):
     assert client.get("/projects/").status_code == 200
 
 
+def test_the_language_chosen_on_the_login_page_is_kept_after_logging_in(client, bayari):
+    login_page = client.get("/login")
+    chosen = re.search(r'<form method="post" action="(/language/en)"', login_page.text)  # the login page's switch
+    assert chosen and client.post(chosen[1], data={"next": "/login"}).headers["Location"] == "/login"
+    assert 'lang="en"' in client.get("/login").text
+
+    landed = log_in(client)
+    projects = client.get(landed.headers["Location"])
+
+    assert projects.status_code == 200 and '<html lang="en" dir="ltr">' in projects.text
+
+
 def test_an_inactive_user_cannot_log_in(client, make):
     make.user(username="gone", active=False)
     assert log_in(client, username="gone").status_code == 422

@@ -91,3 +91,52 @@ def test_a_project_page_shows_its_credit_and_chart(tablet: Page, artifacts):
     expect(budget.locator("#budget-history .ledger li").first).to_contain_text("داده نمونه")
     check_layout(tablet)
     budget.screenshot(path=artifacts / "tablet-project-budget.png")
+
+
+def in_view(page: Page, locator) -> bool:
+    """Whether the element lies wholly inside the window's width."""
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+
+
+def test_at_820_px_the_name_and_total_stay_in_view_and_a_cell_saves_with_its_button(tablet: Page, artifacts):
+    log_in(tablet, "budget")
+    tablet.goto("/budgets/?year=1406")  # a year with no lines yet: the grid opens on the approved figure
+    expect(tablet.locator("#figure")).to_have_value("approved")
+    tablet.locator("#reason").fill("ابلاغیه شماره ۱۴ سازمان مدیریت")
+    scroller = tablet.locator(".grid-scroll")
+    assert scroller.evaluate("(box) => box.scrollWidth > box.clientWidth"), "the sources no longer need to scroll"
+    row = kazerun_row(tablet)
+    name, total = row.locator("th[scope=row]"), row.locator("td.total")
+    assert in_view(tablet, name) and in_view(tablet, total)
+    scroller.evaluate("(box) => box.scrollBy({ left: -5000 })")  # to the last source (right to left)
+    assert in_view(tablet, name) and in_view(tablet, total)
+    assert in_view(tablet, row.locator("td.amount:not(.total)").last)
+
+    last_cell = row.locator("button.cell").last
+    last_cell.click()
+    amount = row.locator("input[name=amount]")
+    expect(amount).to_be_focused()
+    save, cancel = row.get_by_role("button", name="ذخیره"), row.get_by_role("link", name="انصراف")
+    for button in (save, cancel):  # in view beside the amount, not beneath the sticky total
+        box = button.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, box
+        assert box["x"] + box["width"] <= total.bounding_box()["x"] or box["x"] >= total.bounding_box()["x"] + \
+            total.bounding_box()["width"], (box, total.bounding_box())
+        assert in_view(tablet, button)
+    check_layout(tablet)  # the open editor widens its column inside the grid, not the page
+    amount.fill("۷۵۰٬۰۰۰٬۰۰۰")  # a number pad without Enter: the visible button saves
+    tablet.screenshot(path=artifacts / "budget-grid-820-editing.png")
+    save.tap()
+    expect(last_cell).to_have_text("۷۵۰٬۰۰۰٬۰۰۰")
+    expect(total).to_have_text("۷۵۰٬۰۰۰٬۰۰۰")
+    expect(tablet.locator("[data-saved-notice]")).to_have_text("ثبت شد")
+    assert in_view(tablet, tablet.locator("[data-saved-notice]"))
+    tablet.screenshot(path=artifacts / "budget-grid-820-saved.png")
+    expect(tablet.locator("[data-saved-notice]")).to_have_text("", timeout=8000)  # gone after a few seconds
+
+    last_cell.click()
+    row.locator("input[name=amount]").fill("1")
+    row.get_by_role("link", name="انصراف").tap()  # cancel leaves the figure as it was
+    expect(last_cell).to_have_text("۷۵۰٬۰۰۰٬۰۰۰")
+    check_layout(tablet)

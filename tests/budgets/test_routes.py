@@ -1,11 +1,13 @@
 """The budget grid over HTTP: in-place edits, totals, refusals, conflicts, and the project's budget."""
+import re
+
 import pytest
 from sqlmodel import select
 
 from tests.conftest import htmx
 from tests.helpers import count, fa, field_error
 from tracker.accounts.models import Role
-from tracker.budgets.models import BudgetEntry, FundingSource
+from tracker.budgets.models import BudgetEntry, BudgetLine, FundingSource
 
 
 @pytest.fixture
@@ -141,6 +143,48 @@ def test_an_officer_opens_the_cell_editor_with_the_current_version(client, make,
     editor = client.get(cell_url(project, make.source()) + "&edit=1", headers=htmx())
     assert editor.status_code == 200
     assert f'name="version" value="{line.version}"' in editor.text
+
+
+def opened_on(client, query="year=1405") -> str:
+    """The figure the grid shows (the one selected in its filter bar)."""
+    page = client.get(f"/budgets/?{query}").text
+    return re.search(r'<select id="figure".*?<option value="(\w+)" selected>', page, re.S)[1]
+
+
+def test_the_grid_opens_on_approved_in_a_year_without_lines_where_a_first_entry_is_accepted(client, make, officer,
+                                                                                            db):
+    project, national = make.project(), make.source("national")
+    make.budget(project, year=1404, actor=officer, approved=10, notified=10)  # other years do not count
+    make.budget(make.project(province="Zanjan"), year=1405, approved=10)  # nor other provinces' lines
+
+    assert opened_on(client) == "approved"
+    first = save(client, project, national, "۵۰۰", 0, figure=opened_on(client))
+    assert first.status_code == 200 and count(db, BudgetLine) == 3
+
+
+def test_the_grid_opens_on_the_figure_the_officer_last_chose_then_on_their_last_change(client, make, officer):
+    project = make.project()
+    make.budget(project, actor=make.admin, approved=100, notified=100, allocated=50)  # someone else's changes
+    assert opened_on(client) == "approved"  # the officer has chosen nothing yet
+
+    make.budget(project, source="provincial", actor=officer, approved=10, notified=10)
+    assert opened_on(client) == "notified"  # their own last change
+
+    assert opened_on(client, "year=1405&figure=spent") == "spent"
+    assert opened_on(client) == "spent"  # chosen in this login session
+
+    with client.session_transaction() as cookie:  # logging in again clears the session (but the language)...
+        cookie.pop("budget_figure")
+    assert opened_on(client) == "notified"  # ...and the ledger still knows their last change
+
+
+def test_the_cell_editor_has_visible_save_and_cancel_beside_the_amount(client, make, officer):
+    project = make.project()
+    make.budget(project, approved=10)
+    editor = client.get(cell_url(project, make.source()) + "&edit=1", headers=htmx()).text
+    assert re.search(r'name="amount".*<button class="primary cell-save" type="submit".*<a class="button cell-cancel"',
+                     editor, re.S)
+    assert "ذخیره" in editor and "انصراف" in editor
 
 
 def test_the_grid_and_a_project_budget_download_as_spreadsheets(client, make, officer):

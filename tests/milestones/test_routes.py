@@ -1,4 +1,7 @@
 """The milestones section of the project page over HTTP: in-place forms with Persian errors, roles and scope."""
+import json
+import re
+import uuid
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -6,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import SCENARIO_DAY, htmx, on_awkward_days, on_day
-from tests.helpers import count, field_error
+from tests.helpers import count, field_error, saved_notice
 from tracker.accounts.models import Role
 from tracker.core import clock
 from tracker.core.jalali import format_jalali, parse_jalali_date
@@ -57,6 +60,66 @@ def test_adding_in_place_swaps_the_section_with_the_new_milestone(client, db, pr
 def test_without_htmx_a_save_goes_back_to_the_project_page(client, project, staff):
     saved = client.post(url(project, "/milestones/new"), data=form())
     assert saved.status_code == 303 and saved.headers["Location"].endswith("#milestones")
+
+
+def token_of(page: str) -> str:
+    return re.search(r'name="submission" type="hidden" value="([0-9a-f-]{36})"', page)[1]
+
+
+def test_each_showing_of_the_new_milestone_form_carries_its_own_token(client, project, staff):
+    tokens = {token_of(client.get(url(project, "/milestones/new")).text) for _ in range(2)}
+    assert len(tokens) == 2
+
+
+def test_the_same_form_sent_twice_adds_one_milestone_and_both_go_to_the_project_page(client, db, project, staff):
+    token = token_of(client.get(url(project, "/milestones/new")).text)
+
+    first = client.post(url(project, "/milestones/new"), data=form(submission=token))
+    second = client.post(url(project, "/milestones/new"), data=form(submission=token, title="دوباره"))
+    another = client.post(url(project, "/milestones/new"), data=form(submission=str(uuid.uuid4()), title="دیگری"))
+
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"] == url(project, "#milestones")
+    assert another.status_code == 303
+    assert sorted(db.exec(select(Milestone.title)).all()) == sorted(["تخصیص اعتبار", "دیگری"])
+    assert saved_notice(client.get(second.headers["Location"]).text) == "ثبت شد"  # flashed for the page it led to
+
+
+def test_a_refused_form_keeps_its_token_and_adds_the_milestone_once_corrected(client, db, project, staff):
+    token = token_of(client.get(url(project, "/milestones/new")).text)
+    refused = client.post(url(project, "/milestones/new"), data=form(submission=token, due_date="1404/06/20"))
+    corrected = client.post(url(project, "/milestones/new"), data=form(submission=token))
+    again = client.post(url(project, "/milestones/new"), data=form(submission=token))
+    assert refused.status_code == 422 and token_of(refused.text) == token
+    assert corrected.status_code == again.status_code == 303 and count(db, Milestone) == 1
+
+
+def test_another_users_token_adds_nothing(client, db, make, login, project, staff):
+    token = token_of(client.get(url(project, "/milestones/new")).text)
+    client.post(url(project, "/milestones/new"), data=form(submission=token))
+    login(make.user(role=Role.staff))
+    refused = client.post(url(project, "/milestones/new"), data=form(submission=token, title="دیگری"))
+    assert refused.status_code == 422 and "کاربر دیگری" in refused.text and count(db, Milestone) == 1
+
+
+def test_the_form_opened_as_a_page_of_its_own_goes_to_the_project_page_after_saving(client, db, project, staff):
+    form_page = url(project, "/milestones/new")
+    token = token_of(client.get(form_page).text)
+    # htmx loaded on the form's own page: the section it would swap is not there, so the browser goes to it.
+    on_its_page = htmx(**{"HX-Current-URL": f"http://localhost{form_page}"})
+    saved = client.post(form_page, data=form(submission=token), headers=on_its_page)
+    assert saved.status_code == 204 and saved.headers["HX-Redirect"] == url(project, "#milestones")
+    page = client.get(url(project))
+    assert "تخصیص اعتبار" in page.text and saved_notice(page.text) == "ثبت شد"
+    assert saved_notice(client.get(url(project)).text) == ""  # said once
+
+
+def test_a_save_in_place_says_saved_and_an_inline_check_does_not(client, project, staff):
+    saved = client.post(url(project, "/milestones/new"), data=form(), headers=htmx(**{"HX-Current-URL": url(project)}))
+    checked = client.post("/projects/milestones/check", data={"title": ""},
+                          headers=htmx(**{"HX-Trigger-Name": "title"}))
+    assert saved.status_code == 200 and json.loads(saved.headers["HX-Trigger"]) == {"saved": "ثبت شد"}
+    assert checked.status_code == 200 and "HX-Trigger" not in checked.headers
 
 
 @pytest.mark.parametrize("changes, field, message", [

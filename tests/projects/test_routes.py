@@ -1,4 +1,5 @@
 """The projects pages over HTTP: full pages and htmx fragments, scoping, forms and their errors."""
+import re
 from datetime import date
 from urllib.parse import quote
 
@@ -6,9 +7,9 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import htmx
-from tests.helpers import audit_events, count, fa, field_error
+from tests.helpers import audit_events, count, fa, field_error, saved_notice
 from tracker.accounts.models import Role
-from tracker.projects.models import Agency, Facility, Partner, PartnerRole, ProjectStatus
+from tracker.projects.models import Agency, Facility, Partner, PartnerRole, Project, ProjectStatus
 
 
 def project_form(project, **changes) -> dict:
@@ -191,6 +192,20 @@ def test_creating_a_project_goes_to_its_page(client, make, director, db):
     assert page.status_code == 200 and "بهسازی سالن" in page.text
 
 
+def test_the_same_new_project_form_sent_twice_creates_one_project(client, make, director, db):
+    facility = make.facility()
+    token = re.search(r'name="submission" type="hidden" value="([0-9a-f-]{36})"', client.get("/projects/new").text)[1]
+    data = {"name": "بهسازی سالن", "facility_id": str(facility.id), "status": "planned", "submission": token}
+    before = count(db, Project)
+
+    first, second = client.post("/projects/new", data=data), client.post("/projects/new", data=data)
+
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]  # the second goes where the first went
+    assert count(db, Project) == before + 1
+    assert saved_notice(client.get(second.headers["Location"]).text) == "ثبت شد"
+
+
 def test_a_project_cannot_be_created_on_another_provinces_facility(client, make, director):
     zanjan = make.facility(county="زنجان", province="Zanjan")
     response = client.post("/projects/new", headers=htmx(),
@@ -228,10 +243,14 @@ def test_partners_are_added_edited_and_removed(client, make, director, db, app):
     partner = db.exec(select(Partner)).one()
     assert (partner.commitment, partner.due_date) == ("پیگیری تخصیص اعتبار", date(2026, 3, 20))
 
+    token = re.search(r'name="submission" type="hidden" value="([0-9a-f-]{36})"', client.get(f"{base}/new").text)[1]
+    sent_again = [client.post(f"{base}/new", data=partner_form(governorate, role="supervisor", submission=token))
+                  for _ in range(2)]
+    assert [answer.status_code for answer in sent_again] == [303, 303] and count(db, Partner) == 2
     duplicate = client.post(f"{base}/new", headers=htmx(), data=partner_form(governorate))
     assert duplicate.status_code == 422
     assert field_error(duplicate.text, "agency_id") == fa(app, "This agency already has this role in the project.")
-    assert count(db, Partner) == 1
+    assert count(db, Partner) == 2
 
     edited = client.post(f"{base}/{partner.id}/edit", headers=htmx(),
                          data=partner_form(governorate, role="funder", state="kept"))
@@ -241,7 +260,7 @@ def test_partners_are_added_edited_and_removed(client, make, director, db, app):
 
     removed = client.post(f"{base}/{partner.id}/delete", headers=htmx())
     assert removed.status_code == 204 and removed.headers["HX-Redirect"].endswith("#partners")
-    assert count(db, Partner) == 0
+    assert count(db, Partner) == 1
 
     activity = client.get(f"/projects/{project.slug}").text
     for label in ("added a partner", "edited a partner", "removed a partner"):

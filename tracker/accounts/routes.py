@@ -20,7 +20,7 @@ from tracker.accounts.forms import (
 from tracker.accounts.models import User
 from tracker.core import clock
 from tracker.core.db import get_session, write_after_response
-from tracker.core.htmx import form_view, redirect_to, render
+from tracker.core.htmx import form_view, quiet, redirect_to, render
 from tracker.core.i18n import gettext as _
 from tracker.core.mail import MailSettings
 from tracker.core.security import limiter, login_manager
@@ -82,6 +82,7 @@ def _refused(response) -> bool:
 # directorate behind one address is not locked out by its own colleagues.
 @limiter.limit(_login_limit, methods=["POST"], key_func=get_remote_address, deduct_when=_refused)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_refused)
+@quiet
 def login():
     """The login page."""
     form = LoginForm()
@@ -114,6 +115,7 @@ def _require_email() -> None:
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@quiet
 def forgot_password():
     """Ask for a link to set a new password, sent to the account's email address."""
     _require_email()
@@ -149,6 +151,7 @@ def reset_password(token: str):
 
 
 @bp.post("/logout")
+@quiet
 def logout():
     """End this device's login session for good: a copy of its cookie no longer opens anything."""
     language = session.get("lang")
@@ -230,6 +233,7 @@ def revoke_api_token(token_id: int):
 
 
 @bp.post("/language/<code>")
+@quiet
 def set_language(code: str):
     """Switch the UI language for this browser."""
     if code in current_app.config["LANGUAGES"]:

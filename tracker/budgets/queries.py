@@ -125,6 +125,25 @@ def _grid_clauses(user: User, filters: GridFilters) -> list:
     return clauses
 
 
+def opening_figure(session: Session, user: User, fiscal_year: int, remembered: Figure | None) -> Figure:
+    """The figure the grid opens on when none is asked for: approved for a year with no lines yet among the user's
+    projects (any other first entry is refused: allocated may not exceed notified, which is still 0); else the one
+    the user last chose (remembered), else the figure of their last change in that year, else approved."""
+    lines_of_year = (select(BudgetLine.id).join(Project, col(Project.id) == BudgetLine.project_id)
+                     .where(BudgetLine.fiscal_year == fiscal_year,
+                            *permissions.scope(user, Project.province_id, Project.county_id)).limit(1))
+    if session.exec(lines_of_year).first() is None:
+        return Figure.approved
+    if remembered is not None:
+        return remembered
+    last_change = session.exec(
+        select(BudgetEntry.figure).join(BudgetLine, col(BudgetLine.id) == BudgetEntry.line_id)
+        .where(BudgetLine.fiscal_year == fiscal_year, BudgetEntry.actor_id == user.id)
+        .order_by(col(BudgetEntry.at).desc(), col(BudgetEntry.id).desc()).limit(1)
+    ).first()
+    return last_change or Figure.approved
+
+
 def grid(session: Session, user: User, filters: GridFilters, page_size: int = 50) -> GridPage:
     """One page of projects by funding source, for one year and figure, in a fixed number of queries."""
     shown_sources = [s for s in sources(session) if not filters.source_id or s.id == filters.source_id]

@@ -3,6 +3,7 @@ import io
 from dataclasses import replace
 
 from flask import Blueprint, request, send_file, url_for
+from flask import session as browser_session
 from flask_login import current_user, login_required
 
 from tracker.accounts import permissions
@@ -35,16 +36,30 @@ def labels():
     return {"figure_labels": FIGURE_LABELS, "unit_labels": UNIT_LABELS, "figures": list(Figure)}
 
 
+# The figure this user last chose in the grid, kept in the login session (the cookie) so that the grid opens on it.
+FIGURE_KEY = "budget_figure"
+
+
+def _figure(year: int) -> Figure:
+    """The figure asked for (and remembered for this login session), or the one the grid opens on."""
+    asked = request.values.get("figure", "")
+    if asked in Figure.__members__:
+        browser_session[FIGURE_KEY] = asked
+        return Figure(asked)
+    remembered = browser_session.get(FIGURE_KEY)
+    return queries.opening_figure(get_session(), current_user, year,
+                                  Figure(remembered) if remembered in Figure.__members__ else None)
+
+
 def _grid_filters() -> queries.GridFilters:
     """The grid's year, figure and filters from the query string (or the form an edit posts)."""
     year = int_arg("year")
     if year is None or not FIRST_FISCAL_YEAR <= year <= LAST_FISCAL_YEAR:
         year = jalali_year(clock.today())
-    figure = request.values.get("figure", "")
     status = request.values.get("status", "")
     return queries.GridFilters(
         fiscal_year=year,
-        figure=Figure(figure) if figure in Figure.__members__ else Figure.allocated,
+        figure=_figure(year),
         county_id=int_arg("county"),
         status=ProjectStatus(status) if status in ProjectStatus.__members__ else None,
         source_id=int_arg("source"),

@@ -1,5 +1,8 @@
-"""Rendering a page or just its fragment, depending on who asked; the one form view."""
-from flask import jsonify, make_response, render_template, request
+"""Rendering a page or just its fragment, depending on who asked; the one form view; «saved» after every save."""
+import json
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app, flash, jsonify, make_response, render_template, request
 from werkzeug.wrappers import Response
 from wtforms.fields import FieldList, FormField
 
@@ -67,6 +70,12 @@ def render(page: str, fragment: str | None = None, /, status: int = 200, **conte
     return response
 
 
+def on_its_own_page() -> bool:
+    """Whether htmx sent this from the page at this same address (a form opened as a page of its own), where a
+    fragment meant for another page has nowhere to go."""
+    return is_htmx() and unquote(urlsplit(request.headers.get("HX-Current-URL", "")).path) == request.path
+
+
 def redirect_to(url: str) -> Response:
     """Send the browser to a URL: an HX-Redirect for htmx, a 303 otherwise."""
     if is_htmx():
@@ -122,3 +131,44 @@ def resave(form, changed: Conflict, page: str, fragment: str | None = None, /, *
 def int_arg(name: str) -> int | None:
     """A whole number from the query string (or the posted form), or None when it is missing or not an id-sized one."""
     return whole_number(request.values.get(name, ""))
+
+
+SAVED = _l("Saved")
+# The category of a flashed confirmation; _confirmations.html shows it as the same short notice htmx saves get.
+SAVED_CATEGORY = "saved"
+
+
+def quiet(view):
+    """Mark a view whose successful POST is not a save (logging in, an inline check, marking a notice read), so no
+    «saved» follows it."""
+    view.quiet = True
+    return view
+
+
+def announce_save(response: Response) -> Response:
+    """After every successful save, the one place that says so: an htmx answer carries HX-Trigger «saved» (app.js
+    shows it where the user is looking), a redirect flashes it for the page it leads to. The JSON API and the
+    outbox say it their own way."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or response.status_code >= 400 or wants_json():
+        return response
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "quiet", False):
+        return response
+    if response.status_code in (301, 302, 303) or "HX-Redirect" in response.headers:
+        flash(str(SAVED), SAVED_CATEGORY)
+    elif is_htmx() and response.status_code < 300:
+        response.headers["HX-Trigger"] = _with_saved(response.headers.get("HX-Trigger"))
+    return response
+
+
+def _with_saved(trigger: str | None) -> str:
+    """The HX-Trigger header with «saved» added to the events a view already triggers (a name, names or JSON)."""
+    events: dict = {}
+    if trigger:
+        try:
+            events = json.loads(trigger)
+        except ValueError:
+            events = None
+        if not isinstance(events, dict):
+            events = {name.strip(): None for name in trigger.split(",") if name.strip()}
+    return json.dumps({**events, SAVED_CATEGORY: str(SAVED)}, ensure_ascii=True)

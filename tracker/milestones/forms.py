@@ -8,6 +8,7 @@ from tracker.core.audit import ActivityLabels, AuditedColumn, register_activity
 from tracker.core.forms import ChoiceField, IntegerInput, JalaliDateField, VersionField, max_length, required
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.party import Party
+from tracker.core.submissions import SubmissionField
 from tracker.deadlines.forms import DaysField, not_negative
 from tracker.milestones.models import MilestoneState
 from tracker.milestones.services import TEMPLATE_PHASES, MilestoneData, TemplateRow
@@ -71,6 +72,12 @@ class MilestoneForm(FlaskForm):
             state=self.state.data, met_on=self.met_on.data, remind_before=self.remind_before.data or None,
             remind_overdue_every=self.remind_overdue_every.data, escalate_after=self.escalate_after.data,
         )
+
+
+class NewMilestoneForm(MilestoneForm):
+    """A milestone's fields when adding one, sent once (a second send of the same form adds nothing)."""
+
+    submission = SubmissionField()
 
 
 class MetForm(FlaskForm):

@@ -9,9 +9,10 @@ from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
 from tracker.core.forms import field_errors
-from tracker.core.htmx import form_view, is_htmx, redirect_to, render
+from tracker.core.htmx import form_view, is_htmx, on_its_own_page, quiet, redirect_to, render
+from tracker.core.submissions import once
 from tracker.milestones import queries, services
-from tracker.milestones.forms import STATE_LABELS, MetForm, MilestoneForm, TemplateForm
+from tracker.milestones.forms import STATE_LABELS, MetForm, MilestoneForm, NewMilestoneForm, TemplateForm
 from tracker.projects import queries as projects
 from tracker.projects import sections
 
@@ -30,10 +31,15 @@ def labels():
     return {"milestone_state_labels": STATE_LABELS}
 
 
+def _project_page(project) -> str:
+    return url_for("projects.show", ref=project.slug) + "#milestones"
+
+
 def _section(project):
-    """After a save: the milestones section in place (htmx), or the project page."""
-    if not is_htmx():
-        return redirect_to(url_for("projects.show", ref=project.slug) + "#milestones")
+    """After a save: the milestones section in place (htmx), or the project page (also for the form opened as a page
+    of its own, which has no section to swap)."""
+    if not is_htmx() or on_its_own_page():
+        return redirect_to(_project_page(project))
     context = _section_context(get_session(), current_user, project)
     response = make_response(render("milestones/_section.html", project=project, **context).get_data())
     response.headers["HX-Retarget"] = "#milestones"
@@ -49,7 +55,7 @@ def _editable(ref: str):
 
 
 def _milestone_form(session, project, obj=None) -> MilestoneForm:
-    form = MilestoneForm(obj=obj)
+    form = MilestoneForm(obj=obj) if obj is not None else NewMilestoneForm()
     form.responsible.set_choices(queries.responsible_choices(session, project))
     if obj is not None and request.method == "GET":
         data = services.milestone_data(obj)
@@ -66,8 +72,12 @@ def add(ref: str):
     session, project = _editable(ref)
     form = _milestone_form(session, project)
 
-    def save(form):
+    def add_it() -> str:
         services.add_milestone(session, actor=current_user, project=project, data=form.to_data())
+        return _project_page(project)
+
+    def save(form):
+        return once(session, token=form.submission.token, user_id=current_user.id, create=add_it)
 
     return form_view(form, save, "milestones/form.html", "milestones/_form.html",
                      done=lambda _saved: _section(project), project=project, milestone=None)
@@ -138,6 +148,7 @@ def template(ref: str):
 
 
 @bp.post("/milestones/check")
+@quiet
 def check_field():
     """Inline validation of one milestone field (the date against the project's start is checked on save)."""
     form = MilestoneForm()

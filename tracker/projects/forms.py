@@ -15,6 +15,7 @@ from tracker.core.forms import (
 )
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.numbers import record_id
+from tracker.core.submissions import SubmissionField
 from tracker.projects.models import (
     AgencyKind,
     CommitmentState,
@@ -138,6 +139,12 @@ class ProjectForm(FlaskForm):
         )
 
 
+class NewProjectForm(ProjectForm):
+    """A project's fields when creating one, sent once (a second send of the same form creates nothing)."""
+
+    submission = SubmissionField()
+
+
 class FacilityForm(FlaskForm):
     """A facility's editable fields."""
 
@@ -190,3 +197,9 @@ class PartnerForm(FlaskForm):
             agency_id=self.agency_id.data, role=self.role.data, commitment=self.commitment.data or "",
             due_date=self.due_date.data, state=self.state.data,
         )
+
+
+class NewPartnerForm(PartnerForm):
+    """A partner's fields when adding one, sent once."""
+
+    submission = SubmissionField()

@@ -7,9 +7,17 @@ from tracker.accounts import permissions
 from tracker.accounts.permissions import Action
 from tracker.core.db import get_session
 from tracker.core.forms import field_errors
-from tracker.core.htmx import form_view, int_arg, is_htmx, redirect_to, render
+from tracker.core.htmx import form_view, int_arg, is_htmx, quiet, redirect_to, render
+from tracker.core.submissions import once
 from tracker.projects import forms, queries, sections, services
-from tracker.projects.forms import AgencyForm, FacilityForm, PartnerForm, ProjectForm
+from tracker.projects.forms import (
+    AgencyForm,
+    FacilityForm,
+    NewPartnerForm,
+    NewProjectForm,
+    PartnerForm,
+    ProjectForm,
+)
 from tracker.projects.models import ProjectStatus
 
 bp = Blueprint("projects", __name__)
@@ -66,7 +74,7 @@ def county_options():
 
 
 def _project_form(obj=None) -> ProjectForm:
-    form = ProjectForm(obj=obj)
+    form = ProjectForm(obj=obj) if obj is not None else NewProjectForm()
     form.facility_id.choices = [
         (row.facility.id, f"{row.facility.name} — {row.county_name}")
         for row in queries.facilities(get_session(), current_user)
@@ -84,14 +92,19 @@ def create():
     """Create a project."""
     permissions.require(current_user, Action.edit)
 
-    def save(form):
+    def create_it() -> str:
         project = services.create_project(get_session(), actor=current_user, data=form.to_data())
         return url_for("projects.show", ref=project.slug)
 
-    return form_view(_project_form(), save, "projects/new.html", "projects/_form.html", project=None)
+    def save(form):
+        return once(get_session(), token=form.submission.token, user_id=current_user.id, create=create_it)
+
+    form = _project_form()
+    return form_view(form, save, "projects/new.html", "projects/_form.html", project=None)
 
 
 @bp.post("/check")
+@quiet
 def check_project_field():
     """Inline validation of one project field."""
     return _field_check(_project_form())
@@ -142,7 +155,7 @@ def edit(ref: str):
 
 
 def _partner_form(obj=None) -> PartnerForm:
-    form = PartnerForm(obj=obj)
+    form = PartnerForm(obj=obj) if obj is not None else NewPartnerForm()
     form.agency_id.choices = [(a.id, a.name) for a in queries.agencies(get_session(), current_user)]
     return form
 
@@ -153,15 +166,21 @@ def _partner_view(ref: str, partner_id: int | None):
     permissions.require(current_user, Action.edit, project.province_id, project.county_id)
     partner = queries.get_partner(session, project, partner_id) if partner_id else None
 
+    back = url_for("projects.show", ref=project.slug) + "#partners"
+
+    def add_it() -> str:
+        services.add_partner(session, actor=current_user, project=project, data=form.to_data())
+        return back
+
     def save(form):
         if partner is None:
-            services.add_partner(session, actor=current_user, project=project, data=form.to_data())
-        else:
-            services.update_partner(session, actor=current_user, project=project, partner=partner,
-                                    data=form.to_data(), expected_version=form.version.data)
-        return url_for("projects.show", ref=project.slug) + "#partners"
+            return once(session, token=form.submission.token, user_id=current_user.id, create=add_it)
+        services.update_partner(session, actor=current_user, project=project, partner=partner,
+                                data=form.to_data(), expected_version=form.version.data)
+        return back
 
-    return form_view(_partner_form(obj=partner), save, "projects/partner.html", "projects/_partner_form.html",
+    form = _partner_form(obj=partner)
+    return form_view(form, save, "projects/partner.html", "projects/_partner_form.html",
                      project=project, partner=partner)
 
 
@@ -188,6 +207,7 @@ def remove_partner(ref: str, partner_id: int):
 
 
 @bp.post("/partners/check")
+@quiet
 def check_partner_field():
     """Inline validation of one partner field."""
     return _field_check(_partner_form())
@@ -229,6 +249,7 @@ def facility_form(facility_id: int | None = None):
 
 
 @facilities_bp.post("/check")
+@quiet
 def check_facility_field():
     """Inline validation of one facility field."""
     return _field_check(_facility_form())
@@ -269,6 +290,7 @@ def agency_form(agency_id: int | None = None):
 
 
 @agencies_bp.post("/check")
+@quiet
 def check_agency_field():
     """Inline validation of one agency field."""
     return _field_check(_agency_form())

@@ -11,7 +11,7 @@ from tracker.accounts.forms import PostForm
 from tracker.accounts.permissions import Action
 from tracker.core import clock
 from tracker.core.db import get_session
-from tracker.core.htmx import form_view, redirect_to, render
+from tracker.core.htmx import form_view, quiet, redirect_to, render
 from tracker.core.i18n import gettext as _
 from tracker.core.mail import MailSettings
 from tracker.deadlines import queries as deadline_queries
@@ -58,6 +58,7 @@ def bell():
 
 
 @bp.post("/notices/<int:notice_id>/read")
+@quiet
 def read_notice(notice_id: int):
     """Mark one notice read."""
     session = get_session()
@@ -67,6 +68,7 @@ def read_notice(notice_id: int):
 
 
 @bp.post("/notices/read-all")
+@quiet
 def read_all():
     """Mark every notice read."""
     services.mark_read(get_session(), user=current_user)
