@@ -1,4 +1,6 @@
 """`flask reminders run` and `flask scheduler`: one scan as of a Jalali day; the scheduler's job settings."""
+import signal
+
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlmodel import select
 
@@ -34,6 +36,9 @@ def test_the_scheduler_scans_every_few_minutes_and_sends_queued_emails_every_hal
 
     monkeypatch.setattr(BlockingScheduler, "start", start)
     app.config["REMINDER_INTERVAL_MINUTES"] = 3
+    before = signal.getsignal(signal.SIGTERM)
     result = app.test_cli_runner().invoke(args=["scheduler"])
     assert result.exit_code == 0, result.output
     assert seen == {"reminder-scan": (True, 1, 180.0), "email-send": (True, 1, 30.0)}
+    # Once stopped, a SIGTERM to the process is no longer the scheduler's (it would stop a scheduler not running).
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -77,7 +77,12 @@ def scheduler():
                      replace_existing=True, coalesce=True, max_instances=1, next_run_time=clock.now())
     blocking.add_job(logged("send", _send), "interval", seconds=SEND_EVERY_SECONDS, id=SEND_JOB_ID,
                      name="email send", replace_existing=True, coalesce=True, max_instances=1)
-    signal.signal(signal.SIGTERM, lambda *_: blocking.shutdown(wait=False))
+    # The handler is this scheduler's only while it runs: left installed, a later SIGTERM to the process would stop
+    # a scheduler that is no longer running (and raise).
+    previous = signal.signal(signal.SIGTERM, lambda *_: blocking.shutdown(wait=False))
     click.echo(f"scheduler: scanning every {minutes} minutes; Ctrl-C to stop")
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        blocking.start()
+    try:
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
+            blocking.start()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
