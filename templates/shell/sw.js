@@ -14,7 +14,8 @@ const NETWORK_TIMEOUT_MS = 3500;
 self.addEventListener("install", (event) => {
   // A static file's name carries its content's digest, so the HTTP cache's copy (the page just loaded it) is the
   // right one; the offline page is fetched again ("reload"), never taken from an older version in the HTTP cache.
-  const requests = SHELL.precache.map((url) => new Request(url, { cache: url.startsWith(SHELL.static) ? "default" : "reload" }));
+  const requests = SHELL.precache.map((url) =>
+    new Request(url, { cache: url.startsWith(SHELL.static) ? "default" : "reload" }));
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(requests)).then(() => self.skipWaiting()));
 });
 

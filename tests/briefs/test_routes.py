@@ -33,8 +33,8 @@ def test_preview_is_the_brief_as_html_for_anyone_who_sees_the_project(client, lo
     assert '<link rel="stylesheet" href="/briefs/brief.css">' in response.text and "<style" not in response.text
     stylesheet = client.get("/briefs/brief.css")
     assert stylesheet.status_code == 200 and stylesheet.mimetype == "text/css"
-    assert "@font-face" in stylesheet.text
-    assert re.search(r"/static/vendor/fonts/Vazirmatn-Regular\.\w+\.ttf", stylesheet.text)  # named for its content
+    font = re.search(r'url\("(/static/vendor/fonts/Vazirmatn-Regular\.[0-9a-f]{10}\.ttf)"\)', stylesheet.text)
+    assert "@font-face" in stylesheet.text and client.get(font.group(1)).status_code == 200
     assert ".track .w-55 { inline-size: 55%; }" in stylesheet.text and '[data-figure="spent"]' in stylesheet.text
     assert "۱۴۰۵/۰۲/۰۱" in response.text  # the start date, Jalali, Persian digits
     assert 'class="preview-bar"' in response.text and 'src="data:image/png;base64,' in response.text

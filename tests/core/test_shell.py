@@ -4,6 +4,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 
 import pytest
 from flask import url_for
@@ -57,7 +58,7 @@ def test_every_page_links_the_manifest_and_the_ios_home_screen_tags(client):
     assert re.search(r'<script src="/static/shell\.[0-9a-f]{10}\.js" defer></script>', page)
 
 
-def test_the_service_worker_is_served_at_the_root_and_always_revalidated():
+def test_the_service_worker_is_served_at_the_root_and_always_revalidated(tmp_path):
     client = bare_app().test_client()
 
     response = client.get("/sw.js")
@@ -66,6 +67,9 @@ def test_the_service_worker_is_served_at_the_root_and_always_revalidated():
     assert response.mimetype == "text/javascript"
     assert response.headers["Cache-Control"] == "no-cache"
     assert "Service-Worker-Allowed" not in response.headers  # its own scope, the root, is all it needs
+    script = tmp_path / "sw.js"  # served minified: node, which `make setup` needs for npm, checks it still parses
+    script.write_bytes(response.data)
+    assert subprocess.run(["node", "--check", str(script)], capture_output=True).returncode == 0
     # Each page's registration asks again: unchanged, the answer is a bodiless 304.
     again = client.get("/sw.js", headers={"If-None-Match": response.headers["ETag"]})
     assert (again.status_code, again.data) == (304, b"")
