@@ -18,20 +18,24 @@ TAP = 44
 # first link of their list, so the test follows the demo data.
 COMMON = ["projects", "project", "new visit", "new milestone", "decisions", "visit", "meetings", "meeting",
           "budgets", "facilities", "agencies", "briefs", "deadlines", "notices", "notifications",
-          "imports", "visit outbox"]
+          "imports", "visit outbox", "new project", "new meeting", "new facility"]
 # A county head may not open the constituency's page (it spans other counties).
-ADMIN_ONLY = ["constituency", "users", "funding sources", "reminder settings", "email outbox"]
+ADMIN_ONLY = ["constituency", "users", "funding sources", "funding source", "reminder settings", "email outbox",
+              "new user"]
 ADDRESSES = {
     "projects": "/projects/", "decisions": "/decisions/", "meetings": "/meetings/", "budgets": "/budgets/",
     "facilities": "/facilities/", "agencies": "/agencies/", "briefs": "/briefs/", "deadlines": "/reminders/",
     "notices": "/notices/", "notifications": "/account/notifications", "imports": "/imports/",
     "visit outbox": "/visits/outbox", "users": "/users/", "funding sources": "/budgets/sources/",
     "reminder settings": "/reminders/settings", "email outbox": "/reminders/outbox",
+    "new project": "/projects/new", "new meeting": "/meetings/new", "new facility": "/facilities/new",
+    "new user": "/users/new",
 }
 # A page reached by a link of another: (the page, a CSS selector of the link there).
 LINKED = {
     "visit": ("project", "main a[href^='/visits/']:not([href^='/visits/new'])"),
     "meeting": ("/meetings/", "main a.timeline-title"),
+    "funding source": ("/budgets/sources/", "main td > a[href$='/edit']"),
     "constituency": ("project", "main a[href*='/briefs/constituencies/']"),
 }
 ROLES = {"admin": "admin", "county head": "kazerun"}
@@ -47,8 +51,8 @@ OVERFLOW = """() => {
 }"""
 
 # Visible text with a Latin digit outside a dir="ltr" run (codes, emails, addresses): text nodes of rendered
-# elements, the options of visible selects, and inputs' values and placeholders (an input's own dir="ltr" excuses
-# its value, which the user typed, not its placeholder, which the page wrote).
+# elements, the options of visible selects, and inputs' values and placeholders. An input's own dir="ltr" excuses
+# its value (a username, a code, an address) unless it is a number, never its placeholder (the page wrote it).
 LATIN_DIGITS = """() => {
   const found = [];
   const shown = el => el.checkVisibility({visibilityProperty: true});
@@ -64,7 +68,8 @@ LATIN_DIGITS = """() => {
       + "[type=tel], [type=number], :not([type])), textarea")) {
     if (!shown(input)) continue;
     if (/[0-9]/.test(input.placeholder) && !ltr(input.parentElement)) found.push(`placeholder: ${input.placeholder}`);
-    if (/[0-9]/.test(input.value) && !ltr(input)) found.push(`value: ${input.value}`);
+    const number = ["numeric", "decimal"].includes(input.inputMode);
+    if (/[0-9]/.test(input.value) && !(number ? ltr(input.parentElement) : ltr(input))) found.push(`value: ${input.value}`);
   }
   return found;
 }"""

@@ -65,8 +65,9 @@ def text_direction() -> str:
 
 
 def format_digits(text: object) -> str:
-    """Digits in the reader's language (years, days; no grouping)."""
-    return persian.to_persian_digits(text) if current_language() == "fa" else str(text)
+    """Digits in the reader's language (years, days; no grouping): Persian in the fa UI, Latin in the en UI, whichever
+    the text was written in (an activity's summary keeps the digits it was stored with)."""
+    return persian.to_persian_digits(text) if current_language() == "fa" else persian.to_latin_digits(text)
 
 
 def file_size(size_bytes: int) -> str:

@@ -8,6 +8,7 @@ from tracker.accounts.permissions import Action
 from tracker.core.db import get_session
 from tracker.core.forms import field_errors
 from tracker.core.htmx import form_view, int_arg, is_htmx, redirect_to, render
+from tracker.places.names import place_name
 from tracker.projects import forms, queries, sections, services
 from tracker.projects.forms import AgencyForm, FacilityForm, PartnerForm, ProjectForm
 from tracker.projects.models import ProjectStatus
@@ -68,7 +69,7 @@ def county_options():
 def _project_form(obj=None) -> ProjectForm:
     form = ProjectForm(obj=obj)
     form.facility_id.choices = [
-        (row.facility.id, f"{row.facility.name} — {row.county_name}")
+        (row.facility.id, f"{row.facility.name} — {place_name(row.county_name)}")
         for row in queries.facilities(get_session(), current_user)
     ]
     return form
@@ -192,7 +193,7 @@ facilities_bp.before_request(require_login)
 
 def _facility_form(obj=None) -> FacilityForm:
     form = FacilityForm(obj=obj)
-    form.county_id.choices = [(c.id, c.name_fa) for c in permissions.visible_counties(get_session(), current_user)]
+    form.county_id.choices = [(c.id, place_name(c)) for c in permissions.visible_counties(get_session(), current_user)]
     return form
 
 
@@ -233,7 +234,8 @@ agencies_bp.before_request(require_login)
 
 def _agency_form(obj=None) -> AgencyForm:
     form = AgencyForm(obj=obj)
-    form.province_id.choices = [(p.id, p.name_fa) for p in permissions.visible_provinces(get_session(), current_user)]
+    provinces = permissions.visible_provinces(get_session(), current_user)
+    form.province_id.choices = [(p.id, place_name(p)) for p in provinces]
     return form
 
 
