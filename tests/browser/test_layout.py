@@ -68,8 +68,8 @@ LATIN_DIGITS = """() => {
       + "[type=tel], [type=number], :not([type])), textarea")) {
     if (!shown(input)) continue;
     if (/[0-9]/.test(input.placeholder) && !ltr(input.parentElement)) found.push(`placeholder: ${input.placeholder}`);
-    const number = ["numeric", "decimal"].includes(input.inputMode);
-    if (/[0-9]/.test(input.value) && !(number ? ltr(input.parentElement) : ltr(input))) found.push(`value: ${input.value}`);
+    const excused = ["numeric", "decimal"].includes(input.inputMode) ? ltr(input.parentElement) : ltr(input);
+    if (/[0-9]/.test(input.value) && !excused) found.push(`value: ${input.value}`);
   }
   return found;
 }"""
