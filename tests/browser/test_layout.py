@@ -21,7 +21,7 @@ COMMON = ["projects", "project", "new visit", "new milestone", "decisions", "vis
           "imports", "visit outbox", "new project", "new meeting", "new facility"]
 # A county head may not open the constituency's page (it spans other counties).
 ADMIN_ONLY = ["constituency", "users", "funding sources", "funding source", "reminder settings", "email outbox",
-              "email", "new user"]
+              "new user"]
 ADDRESSES = {
     "projects": "/projects/", "decisions": "/decisions/", "meetings": "/meetings/", "budgets": "/budgets/",
     "facilities": "/facilities/", "agencies": "/agencies/", "briefs": "/briefs/", "deadlines": "/reminders/",
@@ -36,7 +36,6 @@ LINKED = {
     "visit": ("project", "main a[href^='/visits/']:not([href^='/visits/new'])"),
     "meeting": ("/meetings/", "main a.timeline-title"),
     "funding source": ("/budgets/sources/", "main td > a[href$='/edit']"),
-    "email": ("/reminders/outbox", "main td > a[href^='/reminders/outbox/']"),
     "constituency": ("project", "main a[href*='/briefs/constituencies/']"),
 }
 ROLES = {"admin": "admin", "county head": "kazerun"}
