@@ -39,6 +39,8 @@ LINKED = {
     "constituency": ("project", "main a[href*='/briefs/constituencies/']"),
 }
 ROLES = {"admin": "admin", "county head": "kazerun"}
+# Pages saved as PNGs (a county head's, in Persian, on a phone and a tablet) to be looked at.
+SCREENSHOTS = {"projects", "project", "budgets", "facilities"}
 
 # The width of the page beyond the window's (0: no sideways scroll), and what sticks out.
 OVERFLOW = """() => {
@@ -149,9 +151,6 @@ def walk(page: Page, pages: list[tuple[str, str]], language: str, artifacts, rol
                 problems["digits"] += [f"{name}: {item}" for item in page.evaluate(LATIN_DIGITS)]
             if language == "fa" and role == "county head" and width in (360, 820) and name in SCREENSHOTS:
                 page.screenshot(path=artifacts / f"layout-{name.replace(' ', '-')}-{width}.png", full_page=True)
-
-
-SCREENSHOTS = {"projects", "project", "budgets", "facilities"}
 
 
 @pytest.mark.parametrize("language", ["fa", "en"])
