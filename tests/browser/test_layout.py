@@ -200,5 +200,7 @@ def test_header_folds_into_a_menu_below_900_px(browser, live_server, artifacts, 
         page.set_viewport_size({"width": 1280, "height": HEIGHT})
         expect(menu.locator("summary")).to_be_hidden()
         expect(links.nth(11)).to_be_visible()
+        if language == "fa":
+            page.screenshot(path=artifacts / "layout-menu-wide-1280.png")
         links.get_by_text("Meetings" if language == "en" else "جلسات").click()
         page.wait_for_url(re.compile(r"/meetings/$"))
