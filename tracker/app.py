@@ -37,6 +37,7 @@ from tracker.imports.routes import bp as imports_bp
 from tracker.meetings.routes import bp as meetings_bp
 from tracker.milestones.routes import bp as milestones_bp
 from tracker.opendata.routes import bp as opendata_bp
+from tracker.places.names import place_name
 from tracker.projects.routes import agencies_bp, facilities_bp
 from tracker.projects.routes import bp as projects_bp
 from tracker.reminders.cli import reminders_cli, scheduler
@@ -116,6 +117,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     db.init_app(app)
     i18n.init_app(app)
+    app.jinja_env.filters["place"] = place_name
     _wire(app)
     return app
 

@@ -77,6 +77,17 @@ def test_the_page_shows_a_new_secret_once_then_lists_the_token_by_name_and_prefi
     assert shown not in again and secret.prefix in again and "داشبورد وزارتخانه" in again
 
 
+def test_the_tokens_persian_name_is_isolated_inside_its_quotes_in_english(app, db, make, login):
+    browser = login(make.user())
+    browser.post("/language/en")
+
+    created = browser.post("/account/tokens", data={"name": "داشبورد وزارتخانه"}).get_data(as_text=True)
+
+    assert "Token «<bdi>داشبورد وزارتخانه</bdi>» created" in created
+    # The confirm dialog is plain text: the name is set apart by Unicode's isolates instead.
+    assert "Revoke the token «\u2068داشبورد وزارتخانه\u2069»?" in created
+
+
 def test_a_nameless_token_is_refused_next_to_the_field(app, db, make, login):
     browser = login(make.user())
     refused = browser.post("/account/tokens", data={"name": ""})

@@ -106,6 +106,7 @@ def test_bell_notices_mark_read_and_milestones_at_tablet_size(browser, reminded_
         expect(section).to_contain_text("۱۴۰۵/۰۹/۱۵")
         section.screenshot(path=artifacts / "reminders-milestones.png")
 
+        page.locator(".menu summary").click()  # on a tablet the header's links are folded into a menu
         page.get_by_role("link", name="سررسیدها").click()
         expect(page.locator("#overdue")).to_contain_text("تخصیص اعتبار مورد نیاز")
         page.screenshot(path=artifacts / "reminders-dashboard.png", full_page=True)

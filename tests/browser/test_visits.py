@@ -152,6 +152,7 @@ def test_the_reported_visit_and_working_group_of_the_demo(tablet: Page, artifact
     check_layout(page)
     page.screenshot(path=artifacts / "visit-demo.png", full_page=True)
 
+    page.locator(".menu summary").click()  # on a tablet the header's links are folded into a menu
     page.locator(".mainnav").get_by_role("link", name="جلسات").click()
     page.get_by_role("link", name="کارگروه اشتغال شهرستان کازرون").first.click()
     expect(page.locator("ol.agenda > li")).to_have_count(5)

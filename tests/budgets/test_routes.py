@@ -260,3 +260,24 @@ def test_the_grid_and_budget_read_in_english_too(client, make, officer):
     page = client.get(f"/projects/{project.slug}")
     assert 'dir="ltr"' in grid.text and "National credits" in grid.text and "1,250,000,000" in grid.text
     assert "1.25 billion rials" in page.text
+
+
+def test_funding_sources_are_counted_from_one(client, make, login, db, app):
+    login(make.admin)
+    first = db.exec(select(FundingSource).order_by(FundingSource.position, FundingSource.id)).first()
+    listing = client.get("/budgets/sources/").text
+    form = client.get(f"/budgets/sources/{first.id}/edit").text
+
+    assert "<td>۰</td>" not in listing and f"<td>۱</td><td>{first.name_fa}</td>" in listing
+    assert 'name="position" type="text" value="۱"' in form  # the first, in Persian digits
+
+    typed_first = client.post("/budgets/sources/new", data={"code": "charity", "name_fa": "کمک‌های مردمی",
+                                                            "position": "۱", "active": "y"})
+    before = count(db, FundingSource)
+    zero = client.post("/budgets/sources/new", data={"code": "gift", "name_fa": "هدیه", "position": "0"})
+
+    assert typed_first.status_code == 303
+    assert make.source("charity").position == first.position  # 1 means first, with the seeded first
+    assert zero.status_code == 422
+    assert field_error(zero.text, "position") == fa(app, "Count from 1: 1 is the first.")
+    assert count(db, FundingSource) == before

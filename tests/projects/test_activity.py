@@ -1,4 +1,5 @@
 """A project's activity names every area's changes the way that area's forms do, in the reader's language."""
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -48,7 +49,7 @@ def test_progress_set_by_a_visit_names_the_visit_by_its_day_not_its_id(client, m
     shown = activity(client, project)
 
     newest = shown.split("</li>")[0]  # the project took the visit's progress
-    assert "پروژه را ویرایش کرد" in newest and f"«{format_jalali(day)}»" in newest
+    assert "پروژه را ویرایش کرد" in newest and f"«<bdi>{format_jalali(day)}</bdi>»" in newest
     assert str(visit.id) not in shown and "progress_visit_id" not in shown
     assert "پیشرفت فیزیکی" in shown and "۵۵" in shown
 
@@ -66,3 +67,21 @@ PROJECT_EVENT_TABLES = {
 def test_every_area_names_the_events_it_shows_on_a_project_page(table, actions):
     create_app({"TESTING": True})  # every area's labels are registered when the app is wired
     assert actions <= set(audit.activity_of(table).actions)
+
+
+def test_the_activity_writes_dates_in_the_readers_digits_and_isolates_persian_names(client, make, reader):
+    project = make.project()
+    make.partner(project, agency=make.agency(name="فرمانداری ویژه کازرون"))
+    make.visit(project, visited_on=clock.today() - timedelta(days=2))  # its summary is the day, stored in Persian
+
+    persian = activity(client, project)
+    client.post("/language/en")
+    english = activity(client, project)
+
+    times = re.findall(r"<time [^>]*>([^<]*)</time>", english)
+    assert times and all(re.fullmatch(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", time) for time in times), times
+    assert not re.search(r"[0-9]", "".join(re.findall(r"<time [^>]*>([^<]*)</time>", persian)))
+    day = format_jalali(clock.today() - timedelta(days=2), locale="en")
+    assert f"«<bdi>{day}</bdi>»" in english and not re.search("[۰-۹]", english.split('class="activity"')[1])
+    # In English the Persian name is isolated inside the quotes, so they face the right way round it.
+    assert "«<bdi>فرمانداری ویژه کازرون</bdi>»" in english

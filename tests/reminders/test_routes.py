@@ -145,7 +145,10 @@ def test_the_outbox_shows_demo_emails_and_failures_to_an_administrator(client, m
     assert "owner@example.org" in page.text and "فرستاده شد" in page.text and "(صندوق خروجی)" in page.text
     delivery_id = re.search(r'href="/reminders/outbox/(\d+)"', page.text)[1]
     email = client.get(f"/reminders/outbox/{delivery_id}")
-    assert "Message-ID" in email.text and "owner@example.org" in email.text
+    assert "<dt>شناسه پیام</dt>" in email.text and "owner@example.org" in email.text
+    assert re.search(r'<dd><bdi dir="ltr" class="small">&lt;[^<]+&gt;</bdi></dd>', email.text)  # the id, isolated
+    client.post("/language/en")
+    assert "<dt>Message ID</dt>" in client.get(f"/reminders/outbox/{delivery_id}").text
 
 
 def test_a_user_turns_email_off_and_on(client, db, owner):

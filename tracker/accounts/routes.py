@@ -24,6 +24,7 @@ from tracker.core.htmx import form_view, quiet, redirect_to, render
 from tracker.core.i18n import gettext as _
 from tracker.core.mail import MailSettings
 from tracker.core.security import limiter, login_manager
+from tracker.places.names import place_name
 
 bp = Blueprint("accounts", __name__)
 # The cookie's key for the login session's secret; Flask-Login keeps the user's id beside it.
@@ -256,7 +257,7 @@ def create_user():
     session_ = get_session()
     queries.list_users(session_, current_user)  # refuses anyone but an administrator
     form = UserForm()
-    form.province.choices = [(p.name_en, p.name_fa) for p in permissions.visible_provinces(session_, current_user)]
+    form.province.choices = [(p.name_en, place_name(p)) for p in permissions.visible_provinces(session_, current_user)]
 
     def save(form):
         services.create_user(

@@ -50,19 +50,34 @@ class CellForm(FlaskForm):
 
 
 
+class RankInput(IntegerInput):
+    """A place in a list as people count it, from 1; stored from 0, as the seeded funding sources are."""
+
+    def process_data(self, value):
+        super().process_data(value + 1 if isinstance(value, int) else value)
+
+    def stored(self) -> int:
+        """The stored position: an empty field means first."""
+        return (self.data or 1) - 1
+
+
 class SourceForm(FlaskForm):
     """A funding source's fields."""
 
     code = StringField(_l("Code"), validators=[required(), max_length(40)])
     name_fa = StringField(_l("Persian name"), validators=[required(), max_length(120)])
     name_en = StringField(_l("English name"), validators=[max_length(120)])
-    position = IntegerInput(_l("Order"))
+    position = RankInput(_l("Order"))
     active = BooleanField(_l("In use"), default=True)
+
+    def validate_position(self, field):
+        if field.data is not None and field.data < 1:
+            raise ValidationError(gettext("Count from 1: 1 is the first."))
 
     def to_data(self) -> SourceData:
         """The typed values for the budget services."""
         return SourceData(code=self.code.data, name_fa=self.name_fa.data, name_en=self.name_en.data or "",
-                          position=self.position.data or 0, active=self.active.data)
+                          position=self.position.stored(), active=self.active.data)
 
 
 def _describe_change(event: AuditEvent) -> str:

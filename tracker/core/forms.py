@@ -86,7 +86,7 @@ class _LocalizedNumberField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
+        return "" if self.data is None else str(number_in_locale(self.data))  # Persian digits in the fa UI
 
 
 class IntegerInput(_LocalizedNumberField):

@@ -65,8 +65,15 @@ def text_direction() -> str:
 
 
 def format_digits(text: object) -> str:
-    """Digits in the reader's language (years, days; no grouping)."""
-    return persian.to_persian_digits(text) if current_language() == "fa" else str(text)
+    """Digits in the reader's language (years, days; no grouping): Persian in the fa UI, Latin in the en UI, whichever
+    the text was written in (an activity's summary keeps the digits it was stored with)."""
+    return persian.to_persian_digits(text) if current_language() == "fa" else persian.to_latin_digits(text)
+
+
+def isolated(text: object) -> str:
+    """Text set apart from its sentence's direction where no <bdi> can go (a confirm dialog, a plain-text email), so
+    the quotes round a Persian name face the right way in an English sentence and the other way round."""
+    return f"\u2068{text}\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
 
 
 def file_size(size_bytes: int) -> str:
@@ -149,7 +156,7 @@ def init_app(app: Flask) -> None:
         activity_label=activity_label, activity_summary=activity_summary, shown_changes=shown_changes,
         change_label=change_label, change_value=change_value, record_value=record_value, file_size=file_size,
         month_name=month_name,
-        text_dir=persian.writing_direction,
+        text_dir=persian.writing_direction, isolated=isolated,
     )
     app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction,
                                   today=clock.today)

@@ -12,6 +12,7 @@ from tracker.core.errors import Forbidden
 from tracker.core.htmx import form_view, int_arg, is_post, redirect_to, render
 from tracker.meetings import queries, services
 from tracker.meetings.forms import BODY_SUGGESTIONS, AgendaForm, MeetingDecisionForm, MeetingForm
+from tracker.places.names import place_name
 from tracker.projects import queries as projects
 from tracker.visits import services as visit_services
 from tracker.visits.routes import decision_rows_data, fill_choices, new_row, people_data, row_prototypes
@@ -60,9 +61,9 @@ def _meeting_view(form: MeetingForm, save, meeting=None):
     rows = [(entry.form.id.data, entry.form.title.data or "—") for entry in form.agenda if entry.form.id.data]
     for entry in form.decisions:
         entry.form.agenda_row.choices = rows
-    form.province_id.choices = [(p.id, p.name_fa) for p in permissions.visible_provinces(session, current_user)]
+    form.province_id.choices = [(p.id, place_name(p)) for p in permissions.visible_provinces(session, current_user)]
     counties = permissions.visible_counties(session, current_user, province_id)
-    form.county_id.choices = [(c.id, c.name_fa) for c in counties]
+    form.county_id.choices = [(c.id, place_name(c)) for c in counties]
 
     def check(form):
         services.check_meeting(session, actor=current_user, data=form.to_data(meeting.id if meeting else None))

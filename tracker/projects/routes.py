@@ -9,6 +9,7 @@ from tracker.core.db import get_session
 from tracker.core.forms import field_errors
 from tracker.core.htmx import form_view, int_arg, is_htmx, quiet, redirect_to, render
 from tracker.core.submissions import once
+from tracker.places.names import place_name
 from tracker.projects import forms, queries, sections, services
 from tracker.projects.forms import (
     AgencyForm,
@@ -76,7 +77,7 @@ def county_options():
 def _project_form(obj=None) -> ProjectForm:
     form = ProjectForm(obj=obj) if obj is not None else NewProjectForm()
     form.facility_id.choices = [
-        (row.facility.id, f"{row.facility.name} — {row.county_name}")
+        (row.facility.id, f"{row.facility.name} — {place_name(row.county_name)}")
         for row in queries.facilities(get_session(), current_user)
     ]
     return form
@@ -219,7 +220,7 @@ facilities_bp.before_request(require_login)
 
 def _facility_form(obj=None) -> FacilityForm:
     form = FacilityForm(obj=obj)
-    form.county_id.choices = [(c.id, c.name_fa) for c in permissions.visible_counties(get_session(), current_user)]
+    form.county_id.choices = [(c.id, place_name(c)) for c in permissions.visible_counties(get_session(), current_user)]
     return form
 
 
@@ -261,7 +262,8 @@ agencies_bp.before_request(require_login)
 
 def _agency_form(obj=None) -> AgencyForm:
     form = AgencyForm(obj=obj)
-    form.province_id.choices = [(p.id, p.name_fa) for p in permissions.visible_provinces(get_session(), current_user)]
+    provinces = permissions.visible_provinces(get_session(), current_user)
+    form.province_id.choices = [(p.id, place_name(p)) for p in provinces]
     return form
 
 
