@@ -139,6 +139,9 @@ def test_county_head_gets_the_project_brief_not_the_whole_constituency(client, l
     assert client.get(f"/briefs/projects/{pool.slug}/preview").status_code == 200
     assert issue(client, pool, **htmx()).status_code == 200
     assert client.get(f"/briefs/constituencies/{kazerun.id}").status_code == 404
+    # The project page offers no link to a constituency page the county head cannot open.
+    project_page = client.get(f"/projects/{pool.slug}")
+    assert project_page.status_code == 200 and f"/briefs/constituencies/{kazerun.id}" not in project_page.text
 
 
 def test_download_of_a_missing_file_is_not_found(client, db, director, pool, briefs_dir, settings):

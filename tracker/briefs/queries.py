@@ -18,7 +18,7 @@ from tracker.milestones import queries as milestones
 from tracker.milestones.models import MilestoneState
 from tracker.places.models import Constituency, County, Province
 from tracker.projects import queries as projects
-from tracker.projects.models import Agency, CommitmentState, Project
+from tracker.projects.models import Agency, CommitmentState, Facility, Project
 from tracker.visits import queries as visits
 from tracker.visits.models import Photo, Visit
 
@@ -239,6 +239,13 @@ def get_constituency(session: Session, user: User, constituency_id: int) -> Cons
     if constituency is None or not may_see_constituency(session, user, constituency):
         raise NotFound
     return constituency
+
+
+def sees_project_constituency(session: Session, user: User, project: Project) -> bool:
+    """Whether the user sees the whole constituency of the project's county (a county head does not: no link to it)."""
+    county = session.get(County, session.get(Facility, project.facility_id).county_id)
+    constituency = session.get(Constituency, county.constituency_id) if county.constituency_id else None
+    return constituency is not None and may_see_constituency(session, user, constituency)
 
 
 def may_see_constituency(session: Session, user: User, constituency: Constituency) -> bool:

@@ -180,4 +180,5 @@ def logo():
 
 sections.register_section(sections.Section(
     "briefs", "briefs/_project_section.html", 50,
-    lambda session, _user, project: {"issued_briefs": queries.project_briefs(session, project)}))
+    lambda session, user, project: {"issued_briefs": queries.project_briefs(session, project),
+                                    "sees_constituency": queries.sees_project_constituency(session, user, project)}))
