@@ -1,6 +1,6 @@
 """Logging in over HTTP, the session cookie, CSRF, the rate limit and the `flask users` commands."""
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -67,6 +67,17 @@ def test_the_language_chosen_on_the_login_page_is_kept_after_logging_in(client, 
     projects = client.get(landed.headers["Location"])
 
     assert projects.status_code == 200 and '<html lang="en" dir="ltr">' in projects.text
+
+
+def test_a_login_that_ended_moves_the_whole_page_to_the_login_form_and_back(client):
+    # An htmx part of an open page (a budget cell, the bell) must not get the login form swapped into it.
+    part = client.get("/budgets/", headers={"HX-Request": "true", "HX-Current-URL": "http://host/projects/?q=pool"})
+    page = client.get("/budgets/")
+
+    assert part.status_code == 401 and "<form" not in part.text
+    assert urlsplit(part.headers["HX-Redirect"]).path == "/login"
+    assert parse_qs(urlsplit(part.headers["HX-Redirect"]).query)["next"] == ["/projects/?q=pool"]
+    assert page.status_code == 302 and parse_qs(urlsplit(page.headers["Location"]).query)["next"] == ["/budgets/"]
 
 
 def test_an_inactive_user_cannot_log_in(client, make):

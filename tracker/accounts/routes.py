@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_url, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from tracker.accounts import permissions, queries, services
@@ -20,7 +20,7 @@ from tracker.accounts.forms import (
 from tracker.accounts.models import User
 from tracker.core import clock
 from tracker.core.db import get_session, write_after_response
-from tracker.core.htmx import form_view, quiet, redirect_to, render
+from tracker.core.htmx import form_view, is_htmx, quiet, redirect_to, render
 from tracker.core.i18n import gettext as _
 from tracker.core.mail import MailSettings
 from tracker.core.security import limiter, login_manager
@@ -57,6 +57,17 @@ def load_user(user_id: str) -> User | None:
             return None
     g.login_session = login_session
     return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """To the login page and back; an htmx request (a login ended while the page was open) moves the whole window
+    there, rather than following the redirect and swapping the login form into a cell of the page."""
+    if not is_htmx():
+        return redirect(login_url("accounts.login", request.url))
+    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    back = page.path + (f"?{page.query}" if page.query else "") if page.path else request.path
+    return "", 401, {"HX-Redirect": login_url("accounts.login", back)}
 
 
 def _safe_next(target: str | None) -> str:
