@@ -294,8 +294,9 @@ class PageQuery(BaseModel):
 class ProjectQuery(PageQuery):
     """The filters of the project list."""
 
-    q: str = Field(default="", max_length=200, description="Words of the name, facility or county, "
-                                                           "matched however Persian is typed.")
+    # No NUL character: every address refuses one (400) before it reaches a query, and the document says so.
+    q: str = Field(default="", max_length=200, pattern=r"^[^\x00]*$",
+                   description="Words of the name, facility or county, matched however Persian is typed.")
     province: Id | None = None
     county: Id | None = None
     status: ProjectStatus | None = None
