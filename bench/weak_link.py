@@ -172,7 +172,7 @@ def run(_args) -> None:
                 browser.close()
         app.extensions["engine"].dispose()
         for url in load.first_urls:
-            print(f"bench: first_load loaded {url}", file=sys.stderr)  # what the figures are made of
+            print(f"first_load: loaded {url}", file=sys.stderr)  # what the figure is made of (not a bench: line)
         print(f"bench: first_load kb={load.kb:.1f} requests={load.requests} ms={load.ms:.0f} "
               f"second_files={load.second_files} second_static={load.second_static} latency_ms={LATENCY_MS} "
               f"down_kbps={DOWNLOAD_KBPS} up_kbps={UPLOAD_KBPS} db={db.kind}", flush=True)
