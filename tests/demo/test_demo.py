@@ -62,6 +62,8 @@ def test_demo_users_log_in_with_the_demo_password(db):
         user = accounts.authenticate(db, username, DEMO_PASSWORD)
         assert user is not None and user.role.value == role
         assert user.email.endswith("@example.org")
+    # The province's director signs the demo briefs with the post the scenario gives him.
+    assert accounts.authenticate(db, "bayari", DEMO_PASSWORD).post == "مدیرکل تعاون، کار و رفاه اجتماعی استان فارس"
 
 
 @pytest.fixture

@@ -18,6 +18,6 @@ def load():
         load_demo(session)
         session.commit()
     click.echo("Demo data loaded. Log in at http://127.0.0.1:5000 with one of these users:")
-    for username, role, province, county, _name, _email in data.USERS:
+    for username, role, province, county, *_rest in data.USERS:
         scope = " / ".join(filter(None, [province, county])) or "all provinces"
         click.echo(f"  {username:<10} {role:<15} {scope:<20} password: {data.DEMO_PASSWORD}")

@@ -91,15 +91,18 @@ PROJECTS = [
     },
 ]
 
-# (username, role, province, county, full name, email); demo mode only.
+# (username, role, province, county, full name, email, post: a brief's signature prints it); demo mode only.
 USERS = [
-    ("admin", "admin", None, None, "مدیر سامانه", "admin@example.org"),
-    ("bayari", "director", "Fars", None, "سعید بیاری", "bayari@example.org"),
-    ("kazerun", "director", "Fars", "کازرون", "رئیس اداره تعاون، کار و رفاه اجتماعی کازرون", "kazerun@example.org"),
-    ("budget", "budget_officer", "Fars", None, "کارشناس بودجه فارس", "budget@example.org"),
-    ("staff", "staff", "Fars", None, "کارشناس پروژه فارس", "staff@example.org"),
-    ("mp-office", "viewer", "Fars", None, "دفتر نماینده کازرون و کوه‌چنار", "mp-office@example.org"),
-    ("zanjan", "director", "Zanjan", None, "مدیر نمونه زنجان", "zanjan@example.org"),
+    ("admin", "admin", None, None, "مدیر سامانه", "admin@example.org", ""),
+    ("bayari", "director", "Fars", None, "سعید بیاری", "bayari@example.org",
+     "مدیرکل تعاون، کار و رفاه اجتماعی استان فارس"),
+    ("kazerun", "director", "Fars", "کازرون", "رئیس اداره تعاون، کار و رفاه اجتماعی کازرون", "kazerun@example.org",
+     "رئیس اداره تعاون، کار و رفاه اجتماعی شهرستان کازرون"),
+    ("budget", "budget_officer", "Fars", None, "کارشناس بودجه فارس", "budget@example.org", ""),
+    ("staff", "staff", "Fars", None, "کارشناس پروژه فارس", "staff@example.org", ""),
+    ("mp-office", "viewer", "Fars", None, "دفتر نماینده کازرون و کوه‌چنار", "mp-office@example.org", ""),
+    ("zanjan", "director", "Zanjan", None, "مدیر نمونه زنجان", "zanjan@example.org",
+     "مدیرکل تعاون، کار و رفاه اجتماعی استان زنجان"),
 ]
 
 # Sample credit (invented: the report gives no amounts) on the sample projects only, in rials:

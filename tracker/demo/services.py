@@ -19,10 +19,10 @@ from tracker.projects.models import AgencyKind, FacilityKind, PartnerRole, Proje
 
 
 def _users(session: Session) -> User:
-    for username, role, province, county, full_name, email in data.USERS:
+    for username, role, province, county, full_name, email, post in data.USERS:
         if account_queries.find_by_username(session, username) is None:
             accounts.create_user(session, username=username, password=data.DEMO_PASSWORD, role=Role(role),
-                                 province=province, county=county, full_name=full_name, email=email)
+                                 province=province, county=county, full_name=full_name, email=email, post=post)
     return account_queries.find_by_username(session, "admin")
 
 
