@@ -91,3 +91,13 @@ def test_demo_load_in_demo_mode_loads_and_prints_the_users(app, db, run_demo):
 
     assert run_demo().exit_code == 0
     assert counts(db, *TABLES) == loaded
+
+
+def test_the_login_page_lists_the_demo_users_only_in_demo_mode(app, client):
+    app.config["DEMO"] = True
+    listed = client.get("/login").text
+    app.config["DEMO"] = False
+    unlisted = client.get("/login").text
+
+    assert "<bdi>bayari</bdi>" in listed and "سعید بیاری" in listed and "pishraft-1404" in listed
+    assert "bayari" not in unlisted and "pishraft-1404" not in unlisted

@@ -1,5 +1,6 @@
 """The demo data set: the Kazerun workers' pool as reported on 1404/06/25, and labelled sample data."""
 from dataclasses import dataclass
+from typing import NamedTuple
 
 DEMO_PASSWORD = "pishraft-1404"
 
@@ -91,8 +92,19 @@ PROJECTS = [
     },
 ]
 
-# (username, role, province, county, full name, email, post: a brief's signature prints it); demo mode only.
-USERS = [
+class DemoUser(NamedTuple):
+    """A demo account (demo mode only); its post is what a brief's signature prints under the name."""
+
+    username: str
+    role: str
+    province: str | None
+    county: str | None
+    full_name: str
+    email: str
+    post: str
+
+
+USERS = [DemoUser(*user) for user in [
     ("admin", "admin", None, None, "مدیر سامانه", "admin@example.org", ""),
     ("bayari", "director", "Fars", None, "سعید بیاری", "bayari@example.org",
      "مدیرکل تعاون، کار و رفاه اجتماعی استان فارس"),
@@ -103,7 +115,7 @@ USERS = [
     ("mp-office", "viewer", "Fars", None, "دفتر نماینده کازرون و کوه‌چنار", "mp-office@example.org", ""),
     ("zanjan", "director", "Zanjan", None, "مدیر نمونه زنجان", "zanjan@example.org",
      "مدیرکل تعاون، کار و رفاه اجتماعی استان زنجان"),
-]
+]]
 
 # Sample credit (invented: the report gives no amounts) on the sample projects only, in rials:
 # (project, fiscal year, source code, approved, notified, allocated, spent)
