@@ -1,7 +1,7 @@
 """The projects pages over HTTP: full pages and htmx fragments, scoping, forms and their errors."""
 import re
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from sqlmodel import select
@@ -204,6 +204,14 @@ def test_the_same_new_project_form_sent_twice_creates_one_project(client, make, 
     assert first.headers["Location"] == second.headers["Location"]  # the second goes where the first went
     assert count(db, Project) == before + 1
     assert saved_notice(client.get(second.headers["Location"]).text) == "ثبت شد"
+
+
+def test_a_form_sent_after_the_login_ended_is_not_said_to_be_saved(client, make, db):
+    before = count(db, Project)
+    refused = client.post("/projects/new", data={"name": "بهسازی سالن"})
+
+    assert refused.status_code == 302 and urlsplit(refused.headers["Location"]).path == "/login"
+    assert saved_notice(client.get(refused.headers["Location"]).text) == "" and count(db, Project) == before
 
 
 def test_a_project_cannot_be_created_on_another_provinces_facility(client, make, director):

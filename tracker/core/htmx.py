@@ -3,6 +3,7 @@ import json
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, flash, jsonify, make_response, render_template, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields import FieldList, FormField
 
@@ -149,7 +150,9 @@ def announce_save(response: Response) -> Response:
     """After every successful save, the one place that says so: an htmx answer carries HX-Trigger «saved» (app.js
     shows it where the user is looking), a redirect flashes it for the page it leads to. The JSON API and the
     outbox say it their own way."""
-    if request.method in ("GET", "HEAD", "OPTIONS") or response.status_code >= 400 or wants_json():
+    # Logged out, a form's post is refused with a redirect to the login page: nothing was saved.
+    if request.method in ("GET", "HEAD", "OPTIONS") or response.status_code >= 400 or wants_json() \
+            or not current_user.is_authenticated:
         return response
     view = current_app.view_functions.get(request.endpoint or "")
     if getattr(view, "quiet", False):
